@@ -1,0 +1,46 @@
+namespace CodeRunner.Hosting;
+
+/// <summary>The environment variables each role reads, for <c>--help</c>. Keep in step with roles/*.env.</summary>
+internal static class EnvironmentHelp
+{
+    public static readonly IReadOnlyList<(Roles Roles, string Name, string Meaning)> Variables =
+    [
+        (Roles.JudgeServer | Roles.JudgeWorker, "Storage__Sqlite", "SQLite file used when no database URL is set (default coderunner.db)"),
+        (Roles.JudgeServer, "Judge__Urls", "judge API listen URLs (default http://127.0.0.1:2358)"),
+        (Roles.JudgeServer, "AUTHN_HEADER / AUTHN_TOKEN", "authentication header name and token(s), space-separated (Judge0 names)"),
+        (Roles.JudgeServer, "AUTHZ_HEADER / AUTHZ_TOKEN", "authorization header name and token(s) for admin endpoints"),
+        (Roles.JudgeServer, "MAX_QUEUE_SIZE", "submissions waiting before POST answers 503 queue is full (default 100)"),
+        (Roles.JudgeServer, "CPU_TIME_LIMIT, MAX_CPU_TIME_LIMIT, ...", "every Judge0 configuration variable, same names and defaults (see /config_info)"),
+        (Roles.JudgeWorker, "Worker__Urls", "worker health endpoint listen URLs (default http://127.0.0.1:2360)"),
+        (Roles.JudgeWorker, "Worker__Slots", "concurrent runs (default: number of cores)"),
+        (Roles.JudgeWorker, "Sandbox__BoxRoot", "where per-run box folders live (default /var/lib/coderunner/boxes)"),
+        (Roles.JudgeWorker, "Sandbox__UidBase", "first of the unprivileged uids, one per slot (default 60000)"),
+        (Roles.JudgeWorker, "Sandbox__Cgroup", "auto, v1 or v2 (default auto)"),
+    ];
+
+    public static void Write(TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine("Roles:");
+        foreach (var (name, role, does) in RoleNames.Known)
+        {
+            var note = role == Roles.All || RoleNames.Available.HasFlag(role) ? "" : " (not in this release yet)";
+            output.WriteLine($"  {name,-14}{does}{note}");
+        }
+        output.WriteLine();
+        output.WriteLine("Environment (any setting also works as Section__Key, e.g. Judge__Urls):");
+        foreach (var (name, role, _) in RoleNames.Known.Where(k => k.Role != Roles.All))
+        {
+            var vars = Variables.Where(v => v.Roles.HasFlag(role)).ToList();
+            if (vars.Count == 0)
+            {
+                continue;
+            }
+            output.WriteLine($"  {name}:");
+            foreach (var v in vars)
+            {
+                output.WriteLine($"    {v.Name,-42}{v.Meaning}");
+            }
+        }
+    }
+}

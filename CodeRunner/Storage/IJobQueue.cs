@@ -1,0 +1,24 @@
+namespace CodeRunner.Storage;
+
+/// <summary>
+/// The job queue: in-process by default, Redis when configured. A claimed job stays owned by its
+/// worker until completed or released; a queue that can outlive a worker re-delivers it.
+/// </summary>
+public interface IJobQueue
+{
+    ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct);
+
+    /// <summary>Waits until a job is available and claims it for <paramref name="workerId"/>.</summary>
+    ValueTask<ClaimedJob> ClaimAsync(string workerId, CancellationToken ct);
+
+    ValueTask CompleteAsync(ClaimedJob job, CancellationToken ct);
+
+    /// <summary>Hands a claimed job back to the queue unfinished (graceful stop).</summary>
+    ValueTask ReleaseAsync(ClaimedJob job, CancellationToken ct);
+
+    /// <summary>Jobs waiting to be claimed.</summary>
+    ValueTask<long> CountAsync(CancellationToken ct);
+}
+
+/// <param name="Attempt">1 on first delivery, higher when re-delivered after a worker was lost.</param>
+public sealed record ClaimedJob(string Token, int Attempt, string Receipt);

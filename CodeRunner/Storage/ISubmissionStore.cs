@@ -1,0 +1,27 @@
+namespace CodeRunner.Storage;
+
+/// <summary>Submissions: SQLite by default, PostgreSQL when configured. Same semantics for both.</summary>
+public interface ISubmissionStore
+{
+    Task InsertAsync(IReadOnlyList<Submission> submissions, CancellationToken ct);
+
+    Task<Submission?> GetAsync(string token, CancellationToken ct);
+
+    /// <summary>One entry per token, in order; null where the token is unknown.</summary>
+    Task<IReadOnlyList<Submission?>> GetManyAsync(IReadOnlyList<string> tokens, CancellationToken ct);
+
+    /// <summary>Newest first. <paramref name="page"/> starts at 1.</summary>
+    Task<SubmissionPage> ListAsync(int page, int perPage, CancellationToken ct);
+
+    Task<bool> DeleteAsync(string token, CancellationToken ct);
+
+    /// <summary>In Queue → Processing. False when the submission is gone or already final.</summary>
+    Task<bool> MarkProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct);
+
+    /// <summary>Stores a final result once. False when the submission is gone or already final.</summary>
+    Task<bool> SaveResultAsync(SubmissionResult result, CancellationToken ct);
+
+    Task<IReadOnlyDictionary<int, long>> CountByStatusAsync(CancellationToken ct);
+}
+
+public sealed record SubmissionPage(IReadOnlyList<Submission> Items, long TotalCount);

@@ -1,0 +1,12 @@
+namespace CodeRunner.Storage;
+
+/// <summary>Workers report themselves here; `/workers` reads it.</summary>
+public interface IWorkerRegistry
+{
+    ValueTask HeartbeatAsync(WorkerState state, CancellationToken ct);
+
+    /// <summary>Workers seen recently enough to count as alive.</summary>
+    ValueTask<IReadOnlyList<WorkerState>> ListAsync(CancellationToken ct);
+}
+
+public sealed record WorkerState(string Id, string Host, int Slots, int Busy, bool Paused, long Failed, DateTimeOffset SeenAt);
