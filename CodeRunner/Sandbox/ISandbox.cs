@@ -19,7 +19,7 @@ public interface IBox : IAsyncDisposable
     /// touched the box yet, so no path in it can be a planted symlink). Names are relative,
     /// without "..", and parent folders are created as needed.
     /// </summary>
-    void WriteFile(string relativePath, ReadOnlySpan<byte> content);
+    void WriteFile(string relativePath, ReadOnlySpan<byte> content, bool executable = false);
 
     /// <summary>Runs one program inside the box. The working directory is the box.</summary>
     Task<SandboxOutcome> RunAsync(SandboxRun run, CancellationToken ct);

@@ -1,4 +1,6 @@
 using CodeRunner.Hosting;
+using CodeRunner.Judge.Worker.Execution;
+using CodeRunner.Judge.Worker.Languages;
 
 namespace CodeRunner.Judge.Worker;
 
@@ -12,6 +14,12 @@ public static class JudgeWorkerModule
             return builder;
         }
         builder.ListenAs(Roles.JudgeWorker, "Worker:Urls");
+        builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection("Worker"));
+        builder.Services.AddSingleton<ToolchainDetector>();
+        builder.Services.AddSingleton<LanguageRegistry>();
+        builder.Services.AddSingleton<SubmissionExecutor>();
+        builder.Services.AddSingleton<WorkerService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerService>());
         return builder;
     }
 
@@ -21,7 +29,12 @@ public static class JudgeWorkerModule
         {
             return app;
         }
-        app.MapRole(Roles.JudgeWorker).MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "judge-worker" }));
+        app.MapRole(Roles.JudgeWorker).MapGet("/health", WorkerHealth);
         return app;
     }
+
+    private static IResult WorkerHealth(WorkerService worker, LanguageRegistry languages) =>
+        worker.Ready.IsCompletedSuccessfully
+            ? TypedResults.Ok(new { status = "ok", role = "judge-worker", worker = worker.Id, busy = worker.Busy, languages = languages.All.Count })
+            : TypedResults.Json(new { status = worker.Ready.IsFaulted ? "failed" : "starting", role = "judge-worker" }, statusCode: 503);
 }
