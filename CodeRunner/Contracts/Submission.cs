@@ -1,20 +1,22 @@
 namespace CodeRunner.Contracts;
 
 /// <summary>
-/// One submission row: every attribute Judge0 CE 1.13.1 stores. Text columns hold the decoded
-/// (plain) bytes as strings; <see cref="AdditionalFiles"/> holds the raw zip bytes.
+/// One submission row: every attribute Judge0 CE 1.13.1 stores. Program text and output are raw
+/// bytes (already base64-decoded): a program may print, and a client may send with
+/// base64_encoded=true, bytes that are not UTF-8; the API decides how to render them per request.
+/// <see cref="Message"/> is written by the judge itself and is always text.
 /// </summary>
 public sealed class Submission
 {
     public long Id { get; set; }
     public required string Token { get; set; }
-    public string? SourceCode { get; set; }
+    public byte[]? SourceCode { get; set; }
     public int LanguageId { get; set; }
-    public string? Stdin { get; set; }
-    public string? ExpectedOutput { get; set; }
-    public string? Stdout { get; set; }
-    public string? Stderr { get; set; }
-    public string? CompileOutput { get; set; }
+    public byte[]? Stdin { get; set; }
+    public byte[]? ExpectedOutput { get; set; }
+    public byte[]? Stdout { get; set; }
+    public byte[]? Stderr { get; set; }
+    public byte[]? CompileOutput { get; set; }
     public string? Message { get; set; }
     public int StatusId { get; set; } = Status.InQueue.Id;
     public DateTimeOffset CreatedAt { get; set; }

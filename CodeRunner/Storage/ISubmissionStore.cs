@@ -22,6 +22,17 @@ public interface ISubmissionStore
     Task<bool> SaveResultAsync(SubmissionResult result, CancellationToken ct);
 
     Task<IReadOnlyDictionary<int, long>> CountByStatusAsync(CancellationToken ct);
+
+    /// <summary>Counts for `/statistics`; <paramref name="since"/> bounds the per-day counts (UTC days).</summary>
+    Task<SubmissionStatistics> GetStatisticsAsync(DateTimeOffset since, CancellationToken ct);
 }
 
 public sealed record SubmissionPage(IReadOnlyList<Submission> Items, long TotalCount);
+
+/// <param name="DatabaseSizeBytes">Size of the whole database, null when the store cannot tell.</param>
+public sealed record SubmissionStatistics(
+    long Total,
+    IReadOnlyDictionary<int, long> ByLanguage,
+    IReadOnlyDictionary<int, long> ByStatus,
+    IReadOnlyDictionary<DateOnly, long> ByDay,
+    long? DatabaseSizeBytes);

@@ -1,4 +1,7 @@
 using CodeRunner.Hosting;
+using CodeRunner.Storage.InProcess;
+using CodeRunner.Storage.Sql;
+using CodeRunner.Storage.Sqlite;
 
 namespace CodeRunner.Storage;
 
@@ -8,12 +11,62 @@ namespace CodeRunner.Storage;
 /// </summary>
 public static class StorageModule
 {
+    /// <summary>Names under which a PostgreSQL or Redis URL may be configured (the seeds' names first).</summary>
+    internal static readonly string[] DatabaseUrlKeys = ["POSTGRES_URL", "DATABASE_URL", "Storage:Postgres"];
+    internal static readonly string[] QueueUrlKeys = ["REDIS_URL", "Storage:Redis"];
+
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
         if ((builder.Roles() & (Roles.JudgeServer | Roles.JudgeWorker)) == Roles.None)
         {
             return builder;
         }
+        var configured = DatabaseUrlKeys.Concat(QueueUrlKeys).Where(k => !string.IsNullOrWhiteSpace(builder.Configuration[k])).ToList();
+        if (configured.Count > 0)
+        {
+            // Falling back to the embedded stores would split a multi-machine deployment into islands.
+            throw new InvalidOperationException(
+                $"{string.Join(", ", configured)} is set, but this release has only the embedded stores (SQLite + in-process queue); unset it");
+        }
+
+        var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var database = new SqliteDatabase(options.Sqlite);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<SqlDatabase>(database);
+        // Registered before every role's services, so the schema exists before anything uses it.
+        builder.Services.AddHostedService<MigrationService>();
+        builder.Services.AddSingleton<ISubmissionStore, SqlSubmissionStore>();
+        builder.Services.AddSingleton<ILanguageStore, SqlLanguageStore>();
+        builder.Services.AddSingleton<IJobQueue, InProcessJobQueue>();
+        builder.Services.AddSingleton<ICompletionSignal, InProcessCompletionSignal>();
+        builder.Services.AddSingleton<IWorkerRegistry>(sp => new InProcessWorkerRegistry(
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, TimeSpan.FromSeconds(options.WorkerTtlSeconds)));
         return builder;
     }
+}
+
+internal sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>SQLite file used when no database URL is set.</summary>
+    public string Sqlite { get; set; } = "coderunner.db";
+
+    /// <summary>A worker silent for this long no longer counts in `/workers`.</summary>
+    public int WorkerTtlSeconds { get; set; } = 30;
+}
+
+/// <summary>Brings the schema up to date at start; a failure stops the process before it listens.</summary>
+internal sealed class MigrationService(SqlDatabase database, ILogger<MigrationService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var applied = await Migrator.MigrateAsync(database, cancellationToken);
+        if (applied > 0)
+        {
+            logger.LogInformation("Applied {Count} database migration(s)", applied);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace CodeRunner.Storage.InProcess;
+
+/// <summary>
+/// The embedded queue: a channel of waiting jobs plus the set of claimed ones. It lives and dies
+/// with the process, so it only works when the server and worker share one (`--role all`).
+/// </summary>
+internal sealed class InProcessJobQueue : IJobQueue
+{
+    private readonly Channel<(string Token, int Attempt)> waiting = Channel.CreateUnbounded<(string, int)>();
+    private readonly ConcurrentDictionary<string, (ClaimedJob Job, string WorkerId)> claimed = new(StringComparer.Ordinal);
+
+    public async ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct)
+    {
+        foreach (var token in tokens)
+        {
+            await waiting.Writer.WriteAsync((token, 1), ct);
+        }
+    }
+
+    public async ValueTask<ClaimedJob> ClaimAsync(string workerId, CancellationToken ct)
+    {
+        var (token, attempt) = await waiting.Reader.ReadAsync(ct);
+        var job = new ClaimedJob(token, attempt, Guid.NewGuid().ToString("N"));
+        claimed[job.Receipt] = (job, workerId);
+        return job;
+    }
+
+    public ValueTask CompleteAsync(ClaimedJob job, CancellationToken ct)
+    {
+        claimed.TryRemove(job.Receipt, out _);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask ReleaseAsync(ClaimedJob job, CancellationToken ct)
+    {
+        // Only a job still claimed goes back: releasing twice must not run it twice.
+        if (claimed.TryRemove(job.Receipt, out _))
+        {
+            await waiting.Writer.WriteAsync((job.Token, job.Attempt), ct);
+        }
+    }
+
+    public ValueTask<long> CountAsync(CancellationToken ct) => ValueTask.FromResult((long)waiting.Reader.Count);
+
+    /// <summary>Jobs claimed and not yet completed or released.</summary>
+    internal int ClaimedCount => claimed.Count;
+}

@@ -1,0 +1,43 @@
+using System.Data;
+using System.Globalization;
+using Dapper;
+
+namespace CodeRunner.Storage.Sql;
+
+/// <summary>Dapper's process-wide settings the SQL stores rely on; idempotent.</summary>
+internal static class DapperSetup
+{
+    private static int done;
+
+    public static void Ensure()
+    {
+        if (Interlocked.Exchange(ref done, 1) == 1)
+        {
+            return;
+        }
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+    }
+
+    /// <summary>
+    /// SQLite has no timestamp type: timestamps are written as UTC ISO-8601 text (which sorts in
+    /// time order) and parsed back; engines with a real type hand over DateTime/DateTimeOffset.
+    /// </summary>
+    private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            parameter.Value = parameter is Microsoft.Data.Sqlite.SqliteParameter
+                ? value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
+                : value.ToUniversalTime();
+        }
+
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTimeOffset d => d,
+            DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, d.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : d.Kind)),
+            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            _ => throw new DataException($"cannot read a timestamp from {value.GetType().Name}"),
+        };
+    }
+}

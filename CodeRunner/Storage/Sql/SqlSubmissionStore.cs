@@ -1,0 +1,163 @@
+using System.Globalization;
+using Dapper;
+
+namespace CodeRunner.Storage.Sql;
+
+/// <summary>Submissions in SQL through Dapper; the SQL is portable between SQLite and PostgreSQL.</summary>
+internal sealed class SqlSubmissionStore : ISubmissionStore
+{
+    private const string Columns = """
+        id, token, source_code, language_id, stdin, expected_output, stdout, stderr, compile_output,
+        message, status_id, created_at, queued_at, started_at, finished_at, updated_at, time, wall_time,
+        memory, exit_code, exit_signal, number_of_runs, cpu_time_limit, cpu_extra_time, wall_time_limit,
+        memory_limit, stack_limit, max_processes_and_or_threads, enable_per_process_and_thread_time_limit,
+        enable_per_process_and_thread_memory_limit, max_file_size, compiler_options, command_line_arguments,
+        redirect_stderr_to_stdout, callback_url, additional_files, enable_network, queue_host, execution_host
+        """;
+
+    private const string Insert = """
+        INSERT INTO submissions (
+            token, source_code, language_id, stdin, expected_output, stdout, stderr, compile_output,
+            message, status_id, created_at, queued_at, started_at, finished_at, updated_at, time, wall_time,
+            memory, exit_code, exit_signal, number_of_runs, cpu_time_limit, cpu_extra_time, wall_time_limit,
+            memory_limit, stack_limit, max_processes_and_or_threads, enable_per_process_and_thread_time_limit,
+            enable_per_process_and_thread_memory_limit, max_file_size, compiler_options, command_line_arguments,
+            redirect_stderr_to_stdout, callback_url, additional_files, enable_network, queue_host, execution_host)
+        VALUES (
+            @Token, @SourceCode, @LanguageId, @Stdin, @ExpectedOutput, @Stdout, @Stderr, @CompileOutput,
+            @Message, @StatusId, @CreatedAt, @QueuedAt, @StartedAt, @FinishedAt, @UpdatedAt, @Time, @WallTime,
+            @Memory, @ExitCode, @ExitSignal, @NumberOfRuns, @CpuTimeLimit, @CpuExtraTime, @WallTimeLimit,
+            @MemoryLimit, @StackLimit, @MaxProcessesAndOrThreads, @EnablePerProcessAndThreadTimeLimit,
+            @EnablePerProcessAndThreadMemoryLimit, @MaxFileSize, @CompilerOptions, @CommandLineArguments,
+            @RedirectStderrToStdout, @CallbackUrl, @AdditionalFiles, @EnableNetwork, @QueueHost, @ExecutionHost)
+        RETURNING id
+        """;
+
+    private readonly SqlDatabase database;
+
+    public SqlSubmissionStore(SqlDatabase database)
+    {
+        DapperSetup.Ensure();
+        this.database = database;
+    }
+
+    public async Task InsertAsync(IReadOnlyList<Submission> submissions, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var submission in submissions)
+        {
+            submission.Id = await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition(Insert, submission, transaction, cancellationToken: ct));
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<Submission?> GetAsync(string token, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Submission>(new CommandDefinition(
+            $"SELECT {Columns} FROM submissions WHERE token = @token", new { token }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Submission?>> GetManyAsync(IReadOnlyList<string> tokens, CancellationToken ct)
+    {
+        if (tokens.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await database.OpenAsync(ct);
+        var found = new Dictionary<string, Submission>(StringComparer.Ordinal);
+        // Dapper expands "IN @tokens" into one parameter per token; chunks stay under engine limits.
+        foreach (var chunk in tokens.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var rows = await connection.QueryAsync<Submission>(new CommandDefinition(
+                $"SELECT {Columns} FROM submissions WHERE token IN @tokens", new { tokens = chunk }, cancellationToken: ct));
+            foreach (var row in rows)
+            {
+                found[row.Token] = row;
+            }
+        }
+        return tokens.Select(t => found.GetValueOrDefault(t)).ToList();
+    }
+
+    public async Task<SubmissionPage> ListAsync(int page, int perPage, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM submissions", cancellationToken: ct));
+        var items = await connection.QueryAsync<Submission>(new CommandDefinition(
+            $"SELECT {Columns} FROM submissions ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
+            new { limit = perPage, offset = (long)(page - 1) * perPage }, cancellationToken: ct));
+        return new SubmissionPage(items.ToList(), total);
+    }
+
+    public async Task<bool> DeleteAsync(string token, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM submissions WHERE token = @token", new { token }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<bool> MarkProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        // Status 2 is accepted too: a job re-delivered after its worker died is still unfinished.
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE submissions
+            SET status_id = 2, execution_host = @executionHost, started_at = @startedAt, updated_at = @startedAt
+            WHERE token = @token AND status_id IN (1, 2)
+            """,
+            new { token, executionHost, startedAt }, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<bool> SaveResultAsync(SubmissionResult result, CancellationToken ct)
+    {
+        if (result.StatusId < 3)
+        {
+            throw new ArgumentException($"status {result.StatusId} is not final", nameof(result));
+        }
+        await using var connection = await database.OpenAsync(ct);
+        // The status condition makes the write happen once, even if two workers finish one job.
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE submissions
+            SET status_id = @StatusId, stdout = @Stdout, stderr = @Stderr, compile_output = @CompileOutput,
+                message = @Message, time = @Time, wall_time = @WallTime, memory = @Memory,
+                exit_code = @ExitCode, exit_signal = @ExitSignal, finished_at = @FinishedAt,
+                updated_at = @FinishedAt, execution_host = COALESCE(@ExecutionHost, execution_host)
+            WHERE token = @Token AND status_id IN (1, 2)
+            """,
+            result, cancellationToken: ct)) == 1;
+    }
+
+    public async Task<IReadOnlyDictionary<int, long>> CountByStatusAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long Key, long Count)>(new CommandDefinition(
+            "SELECT status_id, COUNT(*) FROM submissions GROUP BY status_id", cancellationToken: ct));
+        return rows.ToDictionary(r => (int)r.Key, r => r.Count);
+    }
+
+    public async Task<SubmissionStatistics> GetStatisticsAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM submissions", cancellationToken: ct));
+        var byLanguage = await connection.QueryAsync<(long Key, long Count)>(new CommandDefinition(
+            "SELECT language_id, COUNT(*) FROM submissions GROUP BY language_id", cancellationToken: ct));
+        var byStatus = await connection.QueryAsync<(long Key, long Count)>(new CommandDefinition(
+            "SELECT status_id, COUNT(*) FROM submissions GROUP BY status_id", cancellationToken: ct));
+        var day = database.CreatedDayExpression;
+        var byDay = await connection.QueryAsync<(string Day, long Count)>(new CommandDefinition(
+            $"SELECT {day}, COUNT(*) FROM submissions WHERE created_at >= @since GROUP BY {day}",
+            new { since }, cancellationToken: ct));
+        return new SubmissionStatistics(
+            total,
+            byLanguage.ToDictionary(r => (int)r.Key, r => r.Count),
+            byStatus.ToDictionary(r => (int)r.Key, r => r.Count),
+            byDay.ToDictionary(r => DateOnly.ParseExact(r.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), r => r.Count),
+            await database.SizeInBytesAsync(connection, ct));
+    }
+}
