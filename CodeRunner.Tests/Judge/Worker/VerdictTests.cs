@@ -17,7 +17,7 @@ public sealed class VerdictTests
     [InlineData(15, 12)]
     public void Given_death_by_signal_Then_status_is_judge0s_runtime_error_for_that_signal(int signal, int status)
     {
-        var verdict = Verdict.Of(Outcome(SandboxTermination.Signaled, signal: signal), null, "");
+        var verdict = Verdict.Of(Outcome(SandboxTermination.Signaled, signal: signal), null);
 
         Assert.Equal(status, verdict.Status.Id);
         Assert.Equal(signal, verdict.ExitSignal);
@@ -26,7 +26,7 @@ public sealed class VerdictTests
     [Fact]
     public void Given_nonzero_exit_Then_status_is_nzec_with_the_exit_code()
     {
-        var verdict = Verdict.Of(Outcome(SandboxTermination.Exited, exit: 3), null, "");
+        var verdict = Verdict.Of(Outcome(SandboxTermination.Exited, exit: 3), null);
 
         Assert.Equal(11, verdict.Status.Id);
         Assert.Equal(3, verdict.ExitCode);
@@ -36,7 +36,7 @@ public sealed class VerdictTests
     [Fact]
     public void Given_memory_cgroup_kill_Then_message_says_memory_limit_exceeded()
     {
-        var verdict = Verdict.Of(Outcome(SandboxTermination.MemoryLimit), null, "");
+        var verdict = Verdict.Of(Outcome(SandboxTermination.MemoryLimit), null);
 
         Assert.Equal(12, verdict.Status.Id);
         Assert.Equal("Memory limit exceeded", verdict.Message);
@@ -49,13 +49,13 @@ public sealed class VerdictTests
     [InlineData(SandboxTermination.ExecFormatError, 14)]
     [InlineData(SandboxTermination.InternalError, 13)]
     public void Given_sandbox_termination_Then_maps_to_judge0_status(SandboxTermination termination, int status) =>
-        Assert.Equal(status, Verdict.Of(Outcome(termination), null, "").Status.Id);
+        Assert.Equal(status, Verdict.Of(Outcome(termination), null).Status.Id);
 
     [Fact]
     public void Given_clean_exit_and_expected_output_Then_accepted_or_wrong_answer()
     {
-        Assert.Equal(3, Verdict.Of(Outcome(SandboxTermination.Exited, exit: 0), "42", "42\n").Status.Id);
-        Assert.Equal(4, Verdict.Of(Outcome(SandboxTermination.Exited, exit: 0), "42", "41\n").Status.Id);
-        Assert.Equal(3, Verdict.Of(Outcome(SandboxTermination.Exited, exit: 0), null, "anything").Status.Id);
+        Assert.Equal(3, Verdict.Of(Outcome(SandboxTermination.Exited, exit: 0, stdout: "42\n"), "42"u8.ToArray()).Status.Id);
+        Assert.Equal(4, Verdict.Of(Outcome(SandboxTermination.Exited, exit: 0, stdout: "41\n"), "42"u8.ToArray()).Status.Id);
+        Assert.Equal(3, Verdict.Of(Outcome(SandboxTermination.Exited, exit: 0, stdout: "anything"), null).Status.Id);
     }
 }

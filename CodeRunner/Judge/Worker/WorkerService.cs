@@ -157,10 +157,8 @@ internal sealed class WorkerService(
     }
 
     private SubmissionResult ResultOf(string token, ExecutionReport r) => new(
-        token, r.Status.Id, Text(r.Stdout), Text(r.Stderr), Text(r.CompileOutput), r.Message,
+        token, r.Status.Id, r.Stdout, r.Stderr, r.CompileOutput, r.Message,
         r.Time, r.WallTime, r.Memory, r.ExitCode, r.ExitSignal, DateTimeOffset.UtcNow, _id);
-
-    private static string? Text(byte[]? bytes) => bytes is null ? null : Encoding.UTF8.GetString(bytes);
 
     private async Task HeartbeatAsync(int slots, CancellationToken stopping)
     {

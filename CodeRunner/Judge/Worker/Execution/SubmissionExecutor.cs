@@ -44,9 +44,8 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
             }
         }
 
-        var stdin = submission.Stdin is null ? null : Encoding.UTF8.GetBytes(submission.Stdin);
-        var run = new SandboxRun(
-            language.RunArgv(ArgumentSplitter.Split(submission.CommandLineArguments)), stdin ?? [], LimitsOf(submission),
+                var run = new SandboxRun(
+            language.RunArgv(ArgumentSplitter.Split(submission.CommandLineArguments)), submission.Stdin ?? [], LimitsOf(submission),
             submission.RedirectStderrToStdout, Environment(language), language.ReadOnlyPaths);
         var runs = Math.Max(1, submission.NumberOfRuns);
         double time = 0, wall = 0, memory = 0;
@@ -60,7 +59,7 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
             time += outcome.Time;
             wall += outcome.WallTime;
             memory += outcome.MemoryKb;
-            verdict = Verdict.Of(outcome, submission.ExpectedOutput, Encoding.UTF8.GetString(outcome.Stdout));
+            verdict = Verdict.Of(outcome, submission.ExpectedOutput);
             if (verdict.Status != Status.Accepted)
             {
                 break;
@@ -100,10 +99,7 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
                 ? new(files.Contains("compile"), null)
                 : new(false, "Multi-file program: additional_files must contain a 'run' script");
         }
-        var source = language.Definition.SourceIsExecutable
-            ? Encoding.UTF8.GetBytes(submission.SourceCode ?? "")
-            : Encoding.UTF8.GetBytes(submission.SourceCode ?? "");
-        box.WriteFile(language.Info.SourceFile, source, executable: language.Definition.SourceIsExecutable);
+        box.WriteFile(language.Info.SourceFile, submission.SourceCode ?? [], executable: language.Definition.SourceIsExecutable);
         foreach (var (name, content) in language.ExtraFiles)
         {
             box.WriteFile(name, content);

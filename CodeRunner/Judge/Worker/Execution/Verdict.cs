@@ -7,7 +7,7 @@ internal sealed record Verdict(Status Status, string? Message, int? ExitCode, in
 {
     private const int SigKill = 9;
 
-    public static Verdict Of(SandboxOutcome outcome, string? expectedOutput, string? stdout) => outcome.Termination switch
+    public static Verdict Of(SandboxOutcome outcome, byte[]? expectedOutput) => outcome.Termination switch
     {
         SandboxTermination.CpuTimeLimit => new(Status.TimeLimitExceeded, "Time limit exceeded", null, SigKill),
         SandboxTermination.WallTimeLimit => new(Status.TimeLimitExceeded, "Time limit exceeded (wall clock)", null, SigKill),
@@ -20,7 +20,7 @@ internal sealed record Verdict(Status Status, string? Message, int? ExitCode, in
         SandboxTermination.InternalError => new(Status.InternalError, outcome.Message ?? "Sandbox failure", null, null),
         SandboxTermination.Signaled => new(FromSignal(outcome.Signal ?? 0), $"Caught fatal signal {outcome.Signal}", null, outcome.Signal),
         _ when outcome.ExitCode is not 0 => new(Status.RuntimeErrorNzec, $"Exited with error status {outcome.ExitCode}", outcome.ExitCode, null),
-        _ when expectedOutput is not null && !OutputComparer.Matches(expectedOutput, stdout) => new(Status.WrongAnswer, null, 0, null),
+        _ when expectedOutput is not null && !OutputComparer.Matches(expectedOutput, outcome.Stdout) => new(Status.WrongAnswer, null, 0, null),
         _ => new(Status.Accepted, null, 0, null),
     };
 
