@@ -23,7 +23,7 @@ public static class CommandLine
         var workerUrls = new Option<string>("--worker-urls") { Description = "worker health listen URLs (Worker:Urls)", HelpName = "urls" };
         var settings = new Option<string[]>("--set")
         {
-            Description = "any configuration value, e.g. --set Worker:Slots=4 (repeatable)",
+            Description = "any configuration value, e.g. --set Sandbox:Slots=4 (repeatable)",
             HelpName = "Section:Key=value",
             AllowMultipleArgumentsPerToken = false,
         };

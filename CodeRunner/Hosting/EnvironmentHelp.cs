@@ -12,7 +12,7 @@ internal static class EnvironmentHelp
         (Roles.JudgeServer, "MAX_QUEUE_SIZE", "submissions waiting before POST answers 503 queue is full (default 100)"),
         (Roles.JudgeServer, "CPU_TIME_LIMIT, MAX_CPU_TIME_LIMIT, ...", "every Judge0 configuration variable, same names and defaults (see /config_info)"),
         (Roles.JudgeWorker, "Worker__Urls", "worker health endpoint listen URLs (default http://127.0.0.1:2360)"),
-        (Roles.JudgeWorker, "Worker__Slots", "concurrent runs (default: number of cores)"),
+        (Roles.JudgeWorker, "Sandbox__Slots", "concurrent runs (default: number of cores)"),
         (Roles.JudgeWorker, "Sandbox__BoxRoot", "where per-run box folders live (default /var/lib/coderunner/boxes)"),
         (Roles.JudgeWorker, "Sandbox__UidBase", "first of the unprivileged uids, one per slot (default 60000)"),
         (Roles.JudgeWorker, "Sandbox__Cgroup", "auto, v1 or v2 (default auto)"),

@@ -5,9 +5,6 @@ namespace CodeRunner.Judge.Worker;
 /// <summary>The "Worker" configuration section.</summary>
 public sealed class WorkerOptions
 {
-    /// <summary>Concurrent runs; 0 means one per core.</summary>
-    public int Slots { get; set; }
-
     public int HeartbeatSeconds { get; set; } = 5;
 
     /// <summary>Judge0's MAX_EXTRACT_SIZE for additional_files, in KB.</summary>
@@ -20,6 +17,4 @@ public sealed class WorkerOptions
     public SandboxLimits CompileLimits { get; set; } = new(
         CpuTime: 15, ExtraCpuTime: 5, WallTime: 20, MemoryKb: 512000, StackKb: 128000,
         MaxProcesses: 120, MaxFileSizeKb: 65536);
-
-    public int EffectiveSlots => Slots > 0 ? Slots : Environment.ProcessorCount;
 }

@@ -1,5 +1,6 @@
 using CodeRunner.Judge.Worker.Execution;
 using CodeRunner.Judge.Worker.Languages;
+using CodeRunner.Sandbox;
 using CodeRunner.Storage;
 
 namespace CodeRunner.Judge.Worker;
@@ -18,6 +19,7 @@ internal sealed class WorkerService(
     ToolchainDetector detector,
     LanguageRegistry languages,
     SubmissionExecutor executor,
+    ISandbox sandbox,
     IOptions<WorkerOptions> options,
     ILogger<WorkerService> logger) : IHostedService
 {
@@ -66,7 +68,7 @@ internal sealed class WorkerService(
         {
             languages.Set(await detector.DetectAsync(LanguageCatalog.All, stopping));
             await languageStore.PublishAsync(languages.All.Select(l => l.Info).ToList(), stopping);
-            var slots = options.Value.EffectiveSlots;
+            var slots = sandbox.Slots;
             var heartbeat = HeartbeatAsync(slots, stopping);
             var loops = Enumerable.Range(0, slots).Select(slot => SlotLoopAsync(slot, stopping)).ToList();
             logger.LogInformation("Worker {Id} claiming jobs with {Slots} slot(s)", _id, slots);
