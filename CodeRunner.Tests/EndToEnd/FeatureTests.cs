@@ -1,0 +1,121 @@
+using System.Globalization;
+using CodeRunner.Tests.Support;
+using static CodeRunner.Tests.EndToEnd.JudgeCluster;
+
+namespace CodeRunner.Tests.EndToEnd;
+
+[Collection(JudgeClusterCollection.Name)]
+public sealed class FeatureTests(JudgeCluster cluster)
+{
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    private static string Decode(string? base64) => Encoding.UTF8.GetString(Convert.FromBase64String(base64!));
+
+    [Fact]
+    public async Task Given_base64_source_and_stdin_Then_output_comes_back_as_mime_base64_of_the_exact_bytes()
+    {
+        var text = "héllo ✓ " + new string('x', 100);
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 71, source_code = B64("import sys\nsys.stdout.write(sys.stdin.read())"), stdin = B64(text),
+        }, base64: true);
+
+        Assert.Equal(3, StatusOf(result));
+        var stdout = Text(result, "stdout")!;
+        Assert.EndsWith("\n", stdout);
+        Assert.All(stdout.Split('\n'), line => Assert.True(line.Length <= 60));
+        Assert.Equal(text, Decode(stdout));
+    }
+
+    [Fact]
+    public async Task Given_command_line_arguments_with_a_newline_Then_the_program_sees_literal_argv()
+    {
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 71, source_code = "import sys\nprint(sys.argv[1:])", command_line_arguments = "a\nb 'c d' $(id)",
+        });
+
+        Assert.Equal(3, StatusOf(result));
+        Assert.Equal("['a\\nb', 'c d', '$(id)']\n", Text(result, "stdout"));
+    }
+
+    [Fact]
+    public async Task Given_compiler_options_Then_they_reach_the_compiler_as_argv_and_an_injected_newline_runs_nothing()
+    {
+        var canary = $"/tmp/coderunner-pwned-{Guid.NewGuid():N}";
+        var ok = await cluster.RunAsync(new
+        {
+            language_id = 50, source_code = "#include <stdio.h>\nint main(void) { printf(\"%d\\n\", GREETING); }", compiler_options = "-O2 -DGREETING=42",
+        });
+        var injected = await cluster.RunAsync(new
+        {
+            language_id = 50, source_code = "int main(void) { return 0; }", compiler_options = $"-O2\ntouch {canary}",
+        });
+
+        Assert.Equal("42\n", Text(ok, "stdout"));
+        Assert.Equal(6, StatusOf(injected));
+        Assert.False(File.Exists(canary));
+    }
+
+    [Fact]
+    public async Task Given_redirect_stderr_to_stdout_Then_both_streams_land_in_stdout()
+    {
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 71, source_code = "import sys\nprint('out')\nsys.stdout.flush()\nprint('err', file=sys.stderr)", redirect_stderr_to_stdout = true,
+        });
+
+        Assert.Equal("out\nerr\n", Text(result, "stdout"));
+        Assert.Null(Text(result, "stderr"));
+    }
+
+    [Fact]
+    public async Task Given_several_runs_Then_accepted_with_averaged_time_and_memory()
+    {
+        var result = await cluster.RunAsync(new { language_id = 71, source_code = "print(sum(range(1000)))", number_of_runs = 3 });
+
+        Assert.Equal(3, StatusOf(result));
+        Assert.Equal("499500\n", Text(result, "stdout"));
+        Assert.True(decimal.Parse(Text(result, "time")!, CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
+    public async Task Given_additional_files_Then_the_program_reads_them_from_its_working_directory()
+    {
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 71, source_code = "print(open('data/input.txt').read().strip())",
+            additional_files = Zip.Base64(("data/input.txt", "from the zip\n")),
+        });
+
+        Assert.True(StatusOf(result) == 3, Describe(result));
+        Assert.Equal("from the zip\n", Text(result, "stdout"));
+    }
+
+    [Fact]
+    public async Task Given_multi_file_program_Then_its_compile_and_run_scripts_build_and_run_it()
+    {
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 89,
+            additional_files = Zip.Base64(
+                ("main.c", "#include <stdio.h>\nint main(int c, char **v) { printf(\"multi %s\\n\", v[1]); }\n"),
+                ("compile", "gcc -o prog main.c\n"),
+                ("run", "./prog \"$@\"\n")),
+            command_line_arguments = "file",
+        });
+
+        Assert.True(StatusOf(result) == 3, Describe(result));
+        Assert.Equal("multi file\n", Text(result, "stdout"));
+    }
+
+    [Fact]
+    public async Task Given_zip_bomb_in_additional_files_Then_extraction_stops_at_the_cap()
+    {
+        var bomb = Zip.Base64(("bomb.txt", new string('0', 64 * 1024 * 1024)));
+        var result = await cluster.RunAsync(new { language_id = 71, source_code = "print('never')", additional_files = bomb });
+
+        Assert.True(StatusOf(result) == 13, Describe(result));
+        Assert.Contains("max_extract_size", Text(result, "message"));
+    }
+}

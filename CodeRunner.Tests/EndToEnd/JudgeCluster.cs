@@ -1,0 +1,46 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CodeRunner.Hosting;
+using CodeRunner.Tests.Support;
+
+namespace CodeRunner.Tests.EndToEnd;
+
+/// <summary>One judge-server + judge-worker (2 slots, real sandbox) shared by the end-to-end tests.</summary>
+public sealed class JudgeCluster : IAsyncLifetime
+{
+    private RunningApp? _app;
+
+    internal RunningApp App => _app ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync() => _app = await RunningApp.StartAsync(Roles.JudgeServer | Roles.JudgeWorker);
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>POST /submissions?wait=true&amp;fields=* and the finished submission.</summary>
+    public async Task<JsonObject> RunAsync(object submission, bool base64 = false)
+    {
+        var response = await App.Judge.PostAsJsonAsync($"/submissions?wait=true&fields=*&base64_encoded={(base64 ? "true" : "false")}", submission);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    public static int StatusOf(JsonObject s) => s["status"]!["id"]!.GetValue<int>();
+
+    public static string? Text(JsonObject s, string field) => s[field]?.GetValue<string>();
+
+    public static string Describe(JsonObject s) => s.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+}
+
+[CollectionDefinition(Name)]
+public sealed class JudgeClusterCollection : ICollectionFixture<JudgeCluster>
+{
+    public const string Name = "judge cluster";
+}

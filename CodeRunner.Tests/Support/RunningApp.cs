@@ -1,0 +1,100 @@
+using CodeRunner.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace CodeRunner.Tests.Support;
+
+/// <summary>
+/// The real application (<c>Program.Build</c>) on loopback ports of its own, with a private
+/// SQLite file, box root and cgroup name, so test classes can run side by side.
+/// </summary>
+internal sealed class RunningApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly DirectoryInfo _dir;
+
+    private RunningApp(WebApplication app, DirectoryInfo dir, Uri judge, Uri worker)
+    {
+        _app = app;
+        _dir = dir;
+        JudgeUrl = judge;
+        WorkerUrl = worker;
+        Judge = new HttpClient { BaseAddress = judge, Timeout = TimeSpan.FromSeconds(120) };
+    }
+
+    public Uri JudgeUrl { get; }
+
+    public Uri WorkerUrl { get; }
+
+    public HttpClient Judge { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RunningApp> StartAsync(Roles roles, params (string Key, string? Value)[] settings)
+    {
+        var dir = Directory.CreateTempSubdirectory("coderunner-test-");
+        // Slot uids must be able to traverse to the box root inside this folder.
+        File.SetUnixFileMode(dir.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        var judge = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var worker = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var all = new Dictionary<string, string?>
+        {
+            ["Judge:Urls"] = judge.ToString().TrimEnd('/'),
+            ["Worker:Urls"] = worker.ToString().TrimEnd('/'),
+            ["Storage:Sqlite"] = Path.Combine(dir.FullName, "coderunner.db"),
+            ["Sandbox:BoxRoot"] = Path.Combine(dir.FullName, "boxes"),
+            ["Sandbox:CgroupName"] = "coderunner-test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Sandbox:Slots"] = "2",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        var app = Program.Build(new RunOptions(roles, all));
+        await app.StartAsync();
+        var running = new RunningApp(app, dir, judge, worker);
+        if (roles.HasFlag(Roles.JudgeWorker))
+        {
+            await running.WaitForWorkerAsync();
+        }
+        return running;
+    }
+
+    private async Task WaitForWorkerAsync()
+    {
+        using var http = new HttpClient { BaseAddress = WorkerUrl };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var response = await http.GetAsync("/health");
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+            var body = await response.Content.ReadAsStringAsync();
+            if (body.Contains("failed") || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"worker did not become ready: {body}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Judge.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            _dir.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
