@@ -1,2 +1,3 @@
 global using System.Text;
 global using CodeRunner.Contracts;
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodeRunner.Tests.Support;
 using static CodeRunner.Tests.EndToEnd.JudgeCluster;
 
 namespace CodeRunner.Tests.EndToEnd;
