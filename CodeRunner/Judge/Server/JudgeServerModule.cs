@@ -1,10 +1,25 @@
+using Carter;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using CodeRunner.Hosting;
+using CodeRunner.Judge.Server.Http;
+using CodeRunner.Judge.Server.Info;
+using CodeRunner.Judge.Server.Languages;
+using CodeRunner.Judge.Server.Sessions;
+using CodeRunner.Judge.Server.Statuses;
+using CodeRunner.Judge.Server.Submissions;
+using CodeRunner.Judge.Server.Workers;
 
 namespace CodeRunner.Judge.Server;
 
 /// <summary>The judge-server role: the Judge0 CE 1.13.1 REST API. Never runs user code.</summary>
 public static class JudgeServerModule
 {
+    private static readonly Type[] Modules =
+    [
+        typeof(SubmissionsModule), typeof(LanguagesModule), typeof(StatusesModule),
+        typeof(InfoModule), typeof(WorkersModule), typeof(SessionsModule),
+    ];
+
     public static WebApplicationBuilder AddJudgeServer(this WebApplicationBuilder builder)
     {
         if (!builder.Roles().HasFlag(Roles.JudgeServer))
@@ -12,6 +27,17 @@ public static class JudgeServerModule
             return builder;
         }
         builder.ListenAs(Roles.JudgeServer, "Judge:Urls");
+        builder.Services.AddSingleton(JudgeOptions.Load(builder.Configuration));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SubmissionBuilder>();
+        builder.Services.AddSingleton<Statistics>();
+        builder.Services.AddExceptionHandler<JudgeExceptionHandler>();
+        builder.AddCarterModule<SubmissionsModule>();
+        builder.AddCarterModule<LanguagesModule>();
+        builder.AddCarterModule<StatusesModule>();
+        builder.AddCarterModule<InfoModule>();
+        builder.AddCarterModule<WorkersModule>();
+        builder.AddCarterModule<SessionsModule>();
         return builder;
     }
 
@@ -21,7 +47,23 @@ public static class JudgeServerModule
         {
             return app;
         }
-        app.MapRole(Roles.JudgeServer).MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "judge-server" }));
+        var options = app.Services.GetRequiredService<JudgeOptions>();
+        foreach (var warning in options.Overridden)
+        {
+            app.Logger.LogWarning("{Warning}", warning);
+        }
+        // JudgeExceptionHandler answers; the fallback below is never reached but the middleware requires one.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = _ => Task.CompletedTask, SuppressDiagnosticsCallback = _ => true });
+
+        var role = app.MapRole(Roles.JudgeServer);
+        // Liveness for the load balancer: no token, no store.
+        role.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "judge-server" }));
+
+        var api = role.MapGroup("").AddEndpointFilter<AuthenticationFilter>();
+        foreach (var module in app.Services.GetServices<ICarterModule>().Where(m => Modules.Contains(m.GetType())))
+        {
+            module.AddRoutes(api);
+        }
         return app;
     }
 }

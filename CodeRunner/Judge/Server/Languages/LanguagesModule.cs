@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Carter;
+using CodeRunner.Judge.Server.Http;
+using CodeRunner.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CodeRunner.Judge.Server.Languages;
+
+/// <summary>/languages: what the workers have published they can run.</summary>
+public sealed class LanguagesModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/languages", ListAsync);
+        app.MapGet("/languages/all", ListAllAsync);
+        app.MapGet("/languages/{id}", ShowAsync);
+    }
+
+    internal static async Task<JsonHttpResult<JsonNode>> ListAsync(ILanguageStore store, CancellationToken ct) =>
+        JudgeJson.Json(new JsonArray((await store.ListAsync(includeArchived: false, ct))
+            .Select(l => (JsonNode)new JsonObject { ["id"] = l.Id, ["name"] = l.Name }).ToArray()));
+
+    internal static async Task<JsonHttpResult<JsonNode>> ListAllAsync(ILanguageStore store, CancellationToken ct) =>
+        JudgeJson.Json(new JsonArray((await store.ListAsync(includeArchived: true, ct))
+            .Select(l => (JsonNode)new JsonObject { ["id"] = l.Id, ["name"] = l.Name, ["is_archived"] = l.IsArchived }).ToArray()));
+
+    internal static async Task<JsonHttpResult<JsonNode>> ShowAsync(string id, ILanguageStore store, CancellationToken ct)
+    {
+        var language = int.TryParse(id, out var number) ? await store.GetAsync(number, ct) : null;
+        return language is null
+            ? JudgeJson.Error(StatusCodes.Status404NotFound, "not found")
+            : JudgeJson.Json(new JsonObject
+            {
+                ["id"] = language.Id,
+                ["name"] = language.Name,
+                ["is_archived"] = language.IsArchived,
+                ["source_file"] = language.SourceFile,
+                ["compile_cmd"] = language.CompileCmd,
+                ["run_cmd"] = language.RunCmd,
+            });
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using CodeRunner.Judge.Server.Http;
+using CodeRunner.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CodeRunner.Judge.Server.Submissions;
+
+internal static class CreateBatch
+{
+    /// <summary>
+    /// POST /submissions/batch {submissions:[...]}: one {token} or errors object per item, 201 when
+    /// at least one was accepted, else 422. No wait; fields are ignored (as in Judge0).
+    /// </summary>
+    public static async Task<JsonHttpResult<JsonNode>> HandleAsync(
+        HttpContext context, JudgeOptions options, SubmissionBuilder builder, ISubmissionStore store, IJobQueue queue, CancellationToken ct)
+    {
+        var refused = SubmissionRequest.Maintenance(options) ?? SubmissionRequest.BatchesDisabled(options);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var (values, bad) = await RequestParams.ReadAsync(context, options.MaxRequestBodySize);
+        if (bad is not null)
+        {
+            return bad;
+        }
+        var items = values!["submissions"] as JsonArray ?? [];
+        if (await SubmissionRequest.QueueFull(queue, options, Math.Max(1, items.Count), ct) is { } full)
+        {
+            return full;
+        }
+        if (items.Count == 0 || items.Count > options.MaxSubmissionBatchSize)
+        {
+            return SubmissionRequest.BatchSizeError(items.Count, options);
+        }
+
+        var base64 = SubmissionRequest.Base64(context);
+        var response = new JsonArray();
+        var accepted = new List<Submission>();
+        foreach (var item in items)
+        {
+            var (submission, errors) = await builder.BuildAsync(item as JsonObject ?? [], base64, ct);
+            if (submission is null)
+            {
+                response.Add(errors);
+                continue;
+            }
+            accepted.Add(submission);
+            response.Add(new JsonObject { ["token"] = submission.Token });
+        }
+        if (accepted.Count > 0)
+        {
+            await store.InsertAsync(accepted, ct);
+            await queue.EnqueueAsync(accepted.Select(s => s.Token).ToList(), ct);
+        }
+        return JudgeJson.Json(response, accepted.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status422UnprocessableEntity);
+    }
+}
