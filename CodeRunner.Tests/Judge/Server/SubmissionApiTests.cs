@@ -196,7 +196,7 @@ public sealed class SubmissionApiTests : IAsyncLifetime
     [InlineData("number_of_runs", 21, "must be less than or equal to 20")]
     [InlineData("enable_network", true, "enabling network is not allowed")]
     [InlineData("compiler_options", "-O2", "setting compiler options is only allowed for compiled languages")]
-    [InlineData("command_line_arguments", "a\nb", "must not contain control characters")]
+    [InlineData("command_line_arguments", "a\0b", "must not contain NUL characters")]
     [InlineData("callback_url", "http://127.0.0.1/hook", "must not point to a loopback, private or link-local address")]
     [InlineData("callback_url", "http://169.254.169.254/latest/meta-data", "must not point to a loopback, private or link-local address")]
     [InlineData("callback_url", "http://10.1.2.3/", "must not point to a loopback, private or link-local address")]

@@ -186,10 +186,12 @@ internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore lan
         {
             errors.Add(name, $"is too long (maximum is {MaxOptionLength} characters)");
         }
-        // Newlines once smuggled commands into Judge0's compile script (CVE-2024-28189).
-        if (value.Any(char.IsControl))
+        // Options become argv words, never shell text, so a newline is just a character
+        // (CVE-2024-28189 smuggled commands through one into Judge0's script). Only NUL cannot
+        // be carried in argv.
+        if (value.Contains('\0'))
         {
-            errors.Add(name, "must not contain control characters");
+            errors.Add(name, "must not contain NUL characters");
         }
     }
 
