@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace CodeRunner.Sandbox.Bwrap;
+
+/// <summary>
+/// The bwrap command line of one run. Every user-controlled string (argv, environment) is a
+/// separate argv element here; nothing is ever parsed by a shell.
+/// </summary>
+internal static class BwrapArguments
+{
+    public static readonly IReadOnlyDictionary<string, string> DefaultEnvironment = new Dictionary<string, string>
+    {
+        ["PATH"] = "/usr/bin:/bin",
+        ["HOME"] = "/tmp",
+        ["LANG"] = "C.UTF-8",
+    };
+
+    // On merged-/usr hosts these are symlinks into /usr; elsewhere real folders to bind.
+    private static readonly string[] RootLinks = ["bin", "lib", "lib32", "lib64", "libx32", "sbin"];
+
+    public static List<string> Build(SandboxOptions options, string boxDir, SandboxRun run)
+    {
+        var a = new List<string>
+        {
+            options.Bwrap,
+            "--unshare-all", "--unshare-user", "--disable-userns",
+            "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--hostname", "box",
+            "--clearenv",
+        };
+        foreach (var (key, value) in run.Environment ?? DefaultEnvironment)
+        {
+            if (key.Length == 0 || key.Contains('=') || key.Contains('\0') || value.Contains('\0'))
+            {
+                throw new ArgumentException($"invalid environment variable name or value: '{key}'");
+            }
+            a.AddRange(["--setenv", key, value]);
+        }
+        a.AddRange(["--ro-bind", "/usr", "/usr"]);
+        foreach (var name in RootLinks)
+        {
+            var host = new FileInfo("/" + name);
+            if (host.LinkTarget is { } target)
+            {
+                a.AddRange(["--symlink", target, "/" + name]);
+            }
+            else if (Directory.Exists(host.FullName))
+            {
+                a.AddRange(["--ro-bind", host.FullName, host.FullName]);
+            }
+        }
+        foreach (var path in options.EffectiveEtcPaths)
+        {
+            a.AddRange(["--ro-bind-try", path, path]);
+        }
+        foreach (var path in run.ReadOnlyPaths ?? [])
+        {
+            if (!Path.IsPathRooted(path) || path.Contains('\0'))
+            {
+                throw new ArgumentException($"read-only path must be absolute: '{path}'");
+            }
+            a.AddRange(["--ro-bind", path, path]);
+        }
+        a.AddRange([
+            "--proc", "/proc",
+            "--dev", "/dev",
+            "--size", Bytes(options.TmpSizeMb), "--tmpfs", "/tmp",
+            "--size", Bytes(options.ShmSizeMb), "--tmpfs", "/dev/shm",
+            "--bind", boxDir, "/box",
+            "--chdir", "/box",
+            "--",
+        ]);
+        foreach (var arg in run.Argv)
+        {
+            if (arg.Contains('\0'))
+            {
+                throw new ArgumentException("argv must not contain NUL characters");
+            }
+            a.Add(arg);
+        }
+        return a;
+    }
+
+    private static string Bytes(int mb) => (mb * 1024L * 1024L).ToString(CultureInfo.InvariantCulture);
+}

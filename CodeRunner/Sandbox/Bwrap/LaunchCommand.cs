@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace CodeRunner.Sandbox.Bwrap;
+
+/// <summary>
+/// sh → setpriv → bwrap, all by exec so one pid. The shell text is a constant: it joins the
+/// slot's cgroups and sets rlimits from numeric positional arguments, reports "ok" on fd 3, and
+/// execs the rest of its argv. User strings only ever travel as argv (CVE-2024-28185/28189).
+/// </summary>
+internal static class LaunchCommand
+{
+    public const int LaunchFailedExit = 125;
+
+    // $1 = number of cgroup.procs files, then the files, then cpu s, fsize 512-byte blocks,
+    // open files, stack KB, address space KB or "unlimited", then the command.
+    public const string Script = """
+        n=$1; shift
+        while [ "$n" -gt 0 ]; do
+          echo $$ >"$1" || { echo "coderunner-launch: cannot join cgroup $1" >&2; exit 125; }
+          n=$((n-1)); shift
+        done
+        ulimit -c 0 && ulimit -t "$1" && ulimit -f "$2" && ulimit -n "$3" && ulimit -s "$4" && ulimit -v "$5" ||
+          { echo "coderunner-launch: cannot set rlimits" >&2; exit 125; }
+        shift 5
+        echo ok >&3
+        exec "$@" 3>&-
+        """;
+
+    public static List<string> Build(SandboxOptions options, int uid, IReadOnlyList<string> procsFiles, SandboxLimits limits, List<string> bwrap)
+    {
+        var cpu = limits.PerProcessTimeLimit
+            ? Math.Ceiling(limits.CpuTime + limits.ExtraCpuTime)
+            : Math.Ceiling(limits.CpuTime + limits.ExtraCpuTime) + 1;
+        var argv = new List<string> { "sh", "-c", Script, "sh", Num(procsFiles.Count) };
+        argv.AddRange(procsFiles);
+        argv.AddRange([
+            Num((long)Math.Max(1, cpu)),
+            Num(Math.Max(1, limits.MaxFileSizeKb) * 2),
+            Num(Math.Max(16, limits.MaxOpenFiles)),
+            Num(Math.Max(64, limits.StackKb)),
+            limits.PerProcessMemoryLimit ? Num(limits.MemoryKb) : "unlimited",
+            options.Setpriv,
+            $"--reuid={Num(uid)}", $"--regid={Num(uid)}", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+            "--",
+        ]);
+        argv.AddRange(bwrap);
+        return argv;
+    }
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

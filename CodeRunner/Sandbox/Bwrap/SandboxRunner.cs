@@ -1,0 +1,166 @@
+using System.Runtime.InteropServices;
+using CodeRunner.Sandbox.Cgroups;
+using CodeRunner.Sandbox.Native;
+
+namespace CodeRunner.Sandbox.Bwrap;
+
+/// <summary>
+/// One run, on one thread: spawns the launcher, then a single poll loop feeds stdin, drains
+/// stdout/stderr into capped buffers, watches the child's pidfd and enforces wall and CPU time.
+/// </summary>
+internal static unsafe class SandboxRunner
+{
+    private const int HelperProcesses = 2; // bwrap's monitor and its pid 1 share pids.max with the program
+
+    public static SandboxOutcome Run(SandboxOptions options, SandboxSlot slot, string boxDir, SandboxRun run, CancellationToken ct)
+    {
+        if (run.Argv.Count == 0)
+        {
+            throw new ArgumentException("argv must not be empty");
+        }
+        var limits = run.Limits;
+        var bwrap = BwrapArguments.Build(options, boxDir, run);
+        var argv = LaunchCommand.Build(options, slot.Uid, slot.Cgroup.ProcsFiles, limits, bwrap);
+        var memoryBytes = limits.PerProcessMemoryLimit
+            ? Math.Max(limits.MemoryKb * 1024, options.PerProcessModeCgroupMemoryMb * 1024L * 1024)
+            : limits.MemoryKb * 1024;
+        try
+        {
+            slot.KillAndWaitEmpty();
+            slot.Cgroup.Prepare(memoryBytes, limits.MaxProcesses + HelperProcesses);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return Failed($"cannot prepare the cgroups of slot {slot.Index}: {e.Message}");
+        }
+
+        var io = new RunIo(run, limits.MaxFileSizeKb * 1024);
+        var clock = Stopwatch.StartNew();
+        int pid;
+        try
+        {
+            pid = Spawner.Spawn(options.Shell, argv, ["PATH=/usr/bin:/bin"], io.ChildFds);
+        }
+        catch (IOException e)
+        {
+            io.Dispose();
+            return Failed(e.Message);
+        }
+        finally
+        {
+            io.CloseChildEnds();
+        }
+
+        var pidfd = Libc.PidfdOpen(pid);
+        SandboxTermination? killedFor = null;
+        int? waitStatus = null;
+        var lastCpuCheck = TimeSpan.Zero;
+        var exitedAt = TimeSpan.Zero;
+        var canceled = false;
+        void KillAll(SandboxTermination? reason)
+        {
+            killedFor ??= reason;
+            Libc.Kill(pid, Libc.SIGKILL);
+            slot.Cgroup.KillAll();
+        }
+
+        try
+        {
+            while (true)
+            {
+                var now = clock.Elapsed;
+                if (waitStatus is not null && (io.AllClosed || now - exitedAt > TimeSpan.FromSeconds(2)))
+                {
+                    break;
+                }
+                var timeout = waitStatus is not null
+                    ? 50
+                    : (int)Math.Clamp(Math.Min(options.PollIntervalMs, (limits.WallTime - now.TotalSeconds) * 1000 + 1), 1, options.PollIntervalMs);
+                if (pidfd < 0)
+                {
+                    timeout = Math.Min(timeout, 5);
+                }
+                io.Poll(waitStatus is null ? pidfd : -1, timeout, out var childExited);
+
+                if (io.OutputOverflowed && killedFor is null && waitStatus is null)
+                {
+                    KillAll(SandboxTermination.OutputLimit);
+                }
+                if (waitStatus is null && (childExited || pidfd < 0))
+                {
+                    int status;
+                    var flags = childExited ? 0 : 1; // WNOHANG when polling without a pidfd
+                    var r = Libc.WaitPid(pid, &status, flags);
+                    if (r == pid)
+                    {
+                        waitStatus = status;
+                        exitedAt = clock.Elapsed;
+                        io.CloseStdin();
+                        // Whatever the program left behind dies with it; the pipes then reach EOF.
+                        slot.Cgroup.KillAll();
+                        continue;
+                    }
+                }
+                if (waitStatus is not null)
+                {
+                    continue;
+                }
+                now = clock.Elapsed;
+                if (ct.IsCancellationRequested && !canceled)
+                {
+                    canceled = true;
+                    KillAll(SandboxTermination.InternalError);
+                }
+                if (now.TotalSeconds >= limits.WallTime)
+                {
+                    KillAll(SandboxTermination.WallTimeLimit);
+                }
+                else if (now - lastCpuCheck >= TimeSpan.FromMilliseconds(options.PollIntervalMs))
+                {
+                    lastCpuCheck = now;
+                    if (!limits.PerProcessTimeLimit && slot.Cgroup.CpuSeconds() > limits.CpuTime + limits.ExtraCpuTime)
+                    {
+                        KillAll(SandboxTermination.CpuTimeLimit);
+                    }
+                }
+            }
+            slot.KillAndWaitEmpty();
+        }
+        finally
+        {
+            if (pidfd >= 0)
+            {
+                Libc.Close(pidfd);
+            }
+            if (waitStatus is null)
+            {
+                // Only if the loop threw: never leave a zombie or a running launcher behind.
+                Libc.Kill(pid, Libc.SIGKILL);
+                int status;
+                Libc.WaitPid(pid, &status, 0);
+            }
+            io.Dispose();
+        }
+        var wall = clock.Elapsed.TotalSeconds;
+        ct.ThrowIfCancellationRequested();
+
+        var usage = slot.Cgroup.Usage();
+        var (stdout, stderr) = io.Results();
+        var ws = waitStatus!.Value;
+        var termSignal = ws & 0x7f;
+        var observed = new RunClassifier.Observed(
+            io.Launched,
+            termSignal == 0 ? (ws >> 8) & 0xff : null,
+            termSignal != 0 ? termSignal : null,
+            killedFor,
+            usage,
+            Encoding.UTF8.GetString(run.RedirectStderrToStdout ? stdout.AsSpan(0, Math.Min(stdout.Length, 4096)) : stderr.AsSpan(0, Math.Min(stderr.Length, 4096))));
+        var (termination, exitCode, signal, message) = RunClassifier.Classify(observed, limits);
+        return new SandboxOutcome(termination, exitCode, signal, usage.CpuSeconds, wall, usage.PeakBytes / 1024, stdout, stderr, message);
+    }
+
+    private static SandboxOutcome Failed(string message) =>
+        new(SandboxTermination.InternalError, null, null, 0, 0, 0, [], [], message);
+
+    internal static string LastError() => Libc.ErrorText(Marshal.GetLastPInvokeError());
+}

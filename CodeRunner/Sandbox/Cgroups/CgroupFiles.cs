@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace CodeRunner.Sandbox.Cgroups;
+
+/// <summary>Reads and writes the small text files of cgroupfs.</summary>
+internal static class CgroupFiles
+{
+    public static void Write(string path, string value) => File.WriteAllText(path, value);
+
+    public static void Write(string path, long value) => File.WriteAllText(path, value.ToString(CultureInfo.InvariantCulture));
+
+    public static long ReadLong(string path) => ParseLong(File.ReadAllText(path).Trim());
+
+    /// <summary>The value of "key N" in a flat keyed file (memory.events, cpu.stat, memory.oom_control).</summary>
+    public static long ReadKey(string path, string key)
+    {
+        foreach (var line in File.ReadLines(path))
+        {
+            var space = line.IndexOf(' ');
+            if (space > 0 && line.AsSpan(0, space).SequenceEqual(key))
+            {
+                return ParseLong(line[(space + 1)..].Trim());
+            }
+        }
+        return 0;
+    }
+
+    public static IReadOnlyList<int> ReadPids(string procsFile)
+    {
+        var pids = new List<int>();
+        foreach (var line in File.ReadLines(procsFile))
+        {
+            if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                pids.Add(pid);
+            }
+        }
+        return pids;
+    }
+
+    public static void KillEach(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids)
+        {
+            Native.Libc.Kill(pid, Native.Libc.SIGKILL);
+        }
+    }
+
+    /// <summary>rmdir of a cgroup; missing is fine, busy is retried briefly (zombies being reaped).</summary>
+    public static void Remove(string dir)
+    {
+        for (var attempt = 0; Directory.Exists(dir); attempt++)
+        {
+            try
+            {
+                Directory.Delete(dir);
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                Thread.Sleep(10);
+            }
+        }
+    }
+
+    private static long ParseLong(string text) =>
+        text == "max" ? long.MaxValue : long.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+}
