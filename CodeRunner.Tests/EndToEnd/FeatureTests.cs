@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using CodeRunner.Tests.Support;
 using static CodeRunner.Tests.EndToEnd.JudgeCluster;
 
@@ -110,12 +111,31 @@ public sealed class FeatureTests(JudgeCluster cluster)
     }
 
     [Fact]
-    public async Task Given_zip_bomb_in_additional_files_Then_extraction_stops_at_the_cap()
+    public async Task Given_zip_bomb_in_additional_files_Then_the_api_refuses_it_by_its_declared_size()
     {
         var bomb = Zip.Base64(("bomb.txt", new string('0', 64 * 1024 * 1024)));
-        var result = await cluster.RunAsync(new { language_id = 71, source_code = "print('never')", additional_files = bomb });
 
-        Assert.True(StatusOf(result) == 13, Describe(result));
-        Assert.Contains("max_extract_size", Text(result, "message"));
+        var response = await cluster.App.Judge.PostAsJsonAsync("/submissions", new { language_id = 71, source_code = "print('never')", additional_files = bomb });
+
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("additional_files", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Given_zip_bomb_whose_headers_lie_about_its_size_Then_no_more_than_the_claimed_bytes_are_extracted()
+    {
+        var bomb = Convert.ToBase64String(Zip.Lying(1000, ("bomb.txt", new string('0', 64 * 1024 * 1024))));
+
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 71, source_code = "import os\nprint(os.path.getsize('bomb.txt') if os.path.exists('bomb.txt') else -1)", additional_files = bomb,
+        });
+
+        var status = StatusOf(result);
+        Assert.True(status is 3 or 13, $"status {status}: {Text(result, "message")}");
+        if (status == 3)
+        {
+            Assert.InRange(int.Parse(Text(result, "stdout")!), -1, 1000);
+        }
     }
 }

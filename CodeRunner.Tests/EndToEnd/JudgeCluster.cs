@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodeRunner.Hosting;
 using CodeRunner.Tests.Support;
@@ -36,7 +35,15 @@ public sealed class JudgeCluster : IAsyncLifetime
 
     public static string? Text(JsonObject s, string field) => s[field]?.GetValue<string>();
 
-    public static string Describe(JsonObject s) => s.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    /// <summary>The submission for an assertion message, without its bulky inputs.</summary>
+    public static string Describe(JsonObject s)
+    {
+        var copy = s.DeepClone().AsObject();
+        copy.Remove("additional_files");
+        copy.Remove("source_code");
+        var json = copy.ToJsonString();
+        return json.Length > 2000 ? json[..2000] + "…" : json;
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,7 @@
 using CodeRunner.Hosting;
 using CodeRunner.Judge.Worker.Execution;
 using CodeRunner.Judge.Worker.Languages;
+using CodeRunner.Sandbox;
 
 namespace CodeRunner.Judge.Worker;
 
@@ -15,6 +16,7 @@ public static class JudgeWorkerModule
         }
         builder.ListenAs(Roles.JudgeWorker, "Worker:Urls");
         builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection("Worker"));
+        builder.Services.AddSandbox(builder.Configuration);
         builder.Services.AddSingleton<ToolchainDetector>();
         builder.Services.AddSingleton<LanguageRegistry>();
         builder.Services.AddSingleton<SubmissionExecutor>();

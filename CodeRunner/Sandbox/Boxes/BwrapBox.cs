@@ -19,7 +19,7 @@ internal sealed class BwrapBox(SandboxOptions options, SandboxSlot slot, string 
 
     public string Directory => dir;
 
-    public void WriteFile(string relativePath, ReadOnlySpan<byte> content)
+    public void WriteFile(string relativePath, ReadOnlySpan<byte> content, bool executable = false)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (ran)
@@ -44,7 +44,8 @@ internal sealed class BwrapBox(SandboxOptions options, SandboxSlot slot, string 
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead
+                | (executable ? UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : UnixFileMode.None),
         });
         file.Write(content);
         created.Add(path);

@@ -16,6 +16,11 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         {
             return ExecutionReport.Internal($"language {submission.LanguageId} is not available on this worker");
         }
+        if (language.Definition.SourceIsExecutable && !IsExecutableFormat(submission.SourceCode))
+        {
+            // execve would refuse it (ENOEXEC); the sandbox's execvp would instead hand it to /bin/sh.
+            return new ExecutionReport(Status.ExecFormatError, Message: "Exec format error");
+        }
         await using var box = await sandbox.CreateBoxAsync(slot, ct);
         var prepared = Prepare(box, submission, language);
         if (prepared.Error is not null)
@@ -132,6 +137,10 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         }
         return env;
     }
+
+    /// <summary>What execve accepts: an ELF binary or a #! script.</summary>
+    private static bool IsExecutableFormat(byte[]? program) =>
+        program is not null && (program.AsSpan().StartsWith("\u007fELF"u8) || program.AsSpan().StartsWith("#!"u8));
 
     private static byte[]? NullIfEmpty(byte[] bytes) => bytes.Length == 0 ? null : bytes;
 }

@@ -130,7 +130,7 @@ internal static class LanguageCatalog
         Environment = new Dictionary<string, string>
         {
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["DOTNET_gcServer"] = "0",
-            ["DOTNET_EnableDiagnostics"] = "0", ["DOTNET_TieredPGO"] = "0",
+            ["DOTNET_EnableDiagnostics"] = "0", ["DOTNET_TieredPGO"] = "0", ["DOTNET_EnableWriteXorExecute"] = "0",
         },
     };
 }
