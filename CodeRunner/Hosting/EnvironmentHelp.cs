@@ -11,10 +11,14 @@ internal static class EnvironmentHelp
         (Roles.JudgeServer, "AUTHZ_HEADER / AUTHZ_TOKEN", "authorization header name and token(s) for admin endpoints"),
         (Roles.JudgeServer, "MAX_QUEUE_SIZE", "submissions waiting before POST answers 503 queue is full (default 100)"),
         (Roles.JudgeServer, "CPU_TIME_LIMIT, MAX_CPU_TIME_LIMIT, ...", "every Judge0 configuration variable, same names and defaults (see /config_info)"),
+        (Roles.JudgeServer, "ENABLE_WAIT_RESULT, MAINTENANCE_MODE", "Judge0 switches (wait=true allowed; answer 503 to writes)"),
+        (Roles.JudgeServer, "MAX_SOURCE_CODE_SIZE, MAX_STDIN_SIZE", "largest source / stdin accepted, bytes (default 64 KiB / 4 MiB)"),
+        (Roles.JudgeServer, "MAX_REQUEST_BODY_SIZE", "largest request body, bytes (default 32 MiB; 413 above)"),
         (Roles.JudgeWorker, "Worker__Urls", "worker health endpoint listen URLs (default http://127.0.0.1:2360)"),
         (Roles.JudgeWorker, "Sandbox__Slots", "concurrent runs (default: number of cores)"),
         (Roles.JudgeWorker, "Sandbox__BoxRoot", "where per-run box folders live (default /var/lib/coderunner/boxes)"),
         (Roles.JudgeWorker, "Sandbox__UidBase", "first of the unprivileged uids, one per slot (default 60000)"),
+        (Roles.JudgeWorker, "Worker__MaxExtractSizeKb", "cap on unpacked additional_files, KB (default 10240)"),
         (Roles.JudgeWorker, "Sandbox__Cgroup", "auto, v1 or v2 (default auto)"),
     ];
 
