@@ -18,7 +18,8 @@ internal static class EnvironmentHelp
         (Roles.JudgeWorker, "Sandbox__Slots", "concurrent runs (default: number of cores)"),
         (Roles.JudgeWorker, "Sandbox__BoxRoot", "where per-run box folders live (default /var/lib/coderunner/boxes)"),
         (Roles.JudgeWorker, "Sandbox__UidBase", "first of the unprivileged uids, one per slot (default 60000)"),
-        (Roles.JudgeWorker, "Worker__MaxExtractSizeKb", "cap on unpacked additional_files, KB (default 10240)"),
+        (Roles.JudgeWorker, "MAX_EXTRACT_SIZE", "cap on unpacked additional_files, KB (default 10240)"),
+        (Roles.JudgeWorker, "MAX_CPU_TIME_LIMIT, MAX_MEMORY_LIMIT, ...", "Judge0's maximum limits; compilation runs under them"),
         (Roles.JudgeWorker, "Sandbox__Cgroup", "auto, v1 or v2 (default auto)"),
     ];
 

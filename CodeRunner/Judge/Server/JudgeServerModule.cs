@@ -27,7 +27,7 @@ public static class JudgeServerModule
             return builder;
         }
         builder.ListenAs(Roles.JudgeServer, "Judge:Urls");
-        builder.Services.AddSingleton(JudgeOptions.Load(builder.Configuration));
+        builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubmissionBuilder>();
         builder.Services.AddSingleton<Statistics>();

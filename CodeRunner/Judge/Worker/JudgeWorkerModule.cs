@@ -1,4 +1,5 @@
 using CodeRunner.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using CodeRunner.Judge.Worker.Execution;
 using CodeRunner.Judge.Worker.Languages;
 using CodeRunner.Sandbox;
@@ -16,6 +17,7 @@ public static class JudgeWorkerModule
         }
         builder.ListenAs(Roles.JudgeWorker, "Worker:Urls");
         builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection("Worker"));
+        builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.AddSandbox(builder.Configuration);
         builder.Services.AddSingleton<ToolchainDetector>();
         builder.Services.AddSingleton<LanguageRegistry>();

@@ -7,7 +7,7 @@ namespace CodeRunner.Judge.Worker.Execution;
 /// Compiles (stdin /dev/null, maximum limits) then runs a submission number_of_runs times in one
 /// fresh box, stopping at the first run that is not Accepted; time and memory are averaged.
 /// </summary>
-internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry languages, IOptions<WorkerOptions> options)
+internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry languages, JudgeOptions options)
 {
     public async Task<ExecutionReport> ExecuteAsync(Submission submission, int slot, CancellationToken ct)
     {
@@ -33,7 +33,7 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         {
             var compile = await box.RunAsync(
                 new SandboxRun(language.CompileArgv(ArgumentSplitter.Split(submission.CompilerOptions)), Stdin: null,
-                    options.Value.CompileLimits, RedirectStderrToStdout: true, Environment(language), language.ReadOnlyPaths),
+                    options.CompileLimits, RedirectStderrToStdout: true, Environment(language), language.ReadOnlyPaths),
                 ct);
             compileOutput = compile.Stdout.Length > 0 ? compile.Stdout : null;
             switch (compile.Termination)
@@ -91,7 +91,7 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         var files = new List<string>();
         if (submission.AdditionalFiles is { Length: > 0 } zip)
         {
-            var (written, error) = AdditionalFiles.Extract(zip, box, options.Value.MaxExtractSizeKb * 1024);
+            var (written, error) = AdditionalFiles.Extract(zip, box, options.MaxExtractSize * 1024L);
             if (error is not null)
             {
                 return new(false, error);

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Reflection;
+using CodeRunner.Sandbox;
 
-namespace CodeRunner.Judge.Server;
+namespace CodeRunner.Judge;
 
 /// <summary>
-/// The judge-server's settings: Judge0 CE 1.13.1's configuration (same defaults) plus our limits.
+/// The judge tier's settings (server and worker): Judge0 CE 1.13.1's configuration (same defaults) plus our limits.
 /// Each property binds from "Judge:PropertyName" and from Judge0's variable name (CPU_TIME_LIMIT
 /// for CpuTimeLimit), the latter winning, so a Judge0 env file works unchanged.
 /// </summary>
@@ -81,10 +82,15 @@ internal sealed class JudgeOptions
     /// <summary>Settings that were asked for but overridden for safety; logged at start.</summary>
     public List<string> Overridden { get; } = [];
 
+    /// <summary>Judge0 compiles with stdin from /dev/null under the maximum limits.</summary>
+    public SandboxLimits CompileLimits => new(
+        CpuTime: (double)MaxCpuTimeLimit, ExtraCpuTime: (double)MaxCpuExtraTime, WallTime: (double)MaxWallTimeLimit,
+        MemoryKb: MaxMemoryLimit, StackKb: MaxStackLimit, MaxProcesses: MaxMaxProcessesAndOrThreads, MaxFileSizeKb: MaxMaxFileSize);
+
     public IReadOnlyList<string> AllowedLanguagePrefixes =>
         AllowedLanguagesForCompilerOptions.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
-    private static readonly HashSet<string> NotFromJudge0 = [nameof(Overridden), nameof(AllowedLanguagePrefixes)];
+    private static readonly HashSet<string> NotFromJudge0 = [nameof(Overridden), nameof(AllowedLanguagePrefixes), nameof(CompileLimits)];
 
     public static JudgeOptions Load(IConfiguration configuration)
     {
