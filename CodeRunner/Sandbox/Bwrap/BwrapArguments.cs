@@ -68,6 +68,9 @@ internal static class BwrapArguments
             "--size", Bytes(options.ShmSizeMb), "--tmpfs", "/dev/shm",
             "--bind", boxDir, "/box",
             "--chdir", "/box",
+            // The root tmpfs bwrap builds (with /etc and the mount points in it) becomes
+            // read-only; /box, /tmp and /dev/shm are separate mounts and stay writable.
+            "--remount-ro", "/",
             "--",
         ]);
         foreach (var arg in run.Argv)
