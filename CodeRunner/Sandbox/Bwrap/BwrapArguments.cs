@@ -26,6 +26,8 @@ internal static class BwrapArguments
             "--unshare-all", "--unshare-user", "--disable-userns",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "box",
+            // Reports bwrap's pid 1 so the host can reap it (see SandboxRunner.ReapInit).
+            "--json-status-fd", "3",
             "--clearenv",
         };
         foreach (var (key, value) in run.Environment ?? DefaultEnvironment)
