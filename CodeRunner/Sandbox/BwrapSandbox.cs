@@ -32,6 +32,11 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
     public static BwrapSandbox Create(SandboxOptions options)
     {
         Preflight(options);
+        // Orphans of bwrap (its pid 1) must come to us to be reaped; see SandboxRunner.ReapInit.
+        if (Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+        {
+            throw new InvalidOperationException("prctl(PR_SET_CHILD_SUBREAPER) failed");
+        }
         var cgroups = CgroupDetection.Open(options.Cgroup, options.CgroupName);
         PrepareBoxRoot(options.BoxRoot);
         var slots = new SandboxSlot[options.EffectiveSlots];

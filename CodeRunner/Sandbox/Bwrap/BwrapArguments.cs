@@ -26,6 +26,8 @@ internal static class BwrapArguments
             "--unshare-all", "--unshare-user", "--disable-userns",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "box",
+            // Reports bwrap's pid 1 so the host can reap it (see SandboxRunner.ReapInit).
+            "--json-status-fd", "3",
             "--clearenv",
         };
         foreach (var (key, value) in run.Environment ?? DefaultEnvironment)
@@ -68,6 +70,9 @@ internal static class BwrapArguments
             "--size", Bytes(options.ShmSizeMb), "--tmpfs", "/dev/shm",
             "--bind", boxDir, "/box",
             "--chdir", "/box",
+            // The root tmpfs bwrap builds (with /etc and the mount points in it) becomes
+            // read-only; /box, /tmp and /dev/shm are separate mounts and stay writable.
+            "--remount-ro", "/",
             "--",
         ]);
         foreach (var arg in run.Argv)

@@ -4,8 +4,8 @@ namespace CodeRunner.Sandbox.Bwrap;
 
 /// <summary>
 /// sh → setpriv → bwrap, all by exec so one pid. The shell text is a constant: it joins the
-/// slot's cgroups and sets rlimits from numeric positional arguments, reports "ok" on fd 3, and
-/// execs the rest of its argv. User strings only ever travel as argv (CVE-2024-28185/28189).
+/// slot's cgroups and sets rlimits from numeric positional arguments, reports "ok" on fd 3 (which
+/// bwrap then uses for --json-status-fd), and execs the rest of its argv. User strings only ever travel as argv (CVE-2024-28185/28189).
 /// </summary>
 internal static class LaunchCommand
 {
@@ -23,7 +23,7 @@ internal static class LaunchCommand
           { echo "coderunner-launch: cannot set rlimits" >&2; exit 125; }
         shift 5
         echo ok >&3
-        exec "$@" 3>&-
+        exec "$@"
         """;
 
     public static List<string> Build(SandboxOptions options, int uid, IReadOnlyList<string> procsFiles, SandboxLimits limits, List<string> bwrap)

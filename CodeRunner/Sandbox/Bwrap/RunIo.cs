@@ -29,7 +29,7 @@ internal sealed unsafe class RunIo : IDisposable
         }
         var stdout = new Stream(Pipe(), new CappedBuffer(cap));
         var stderr = run.RedirectStderrToStdout ? null : new Stream(Pipe(), new CappedBuffer(cap));
-        var status = new Stream(Pipe(), new CappedBuffer(64));
+        var status = new Stream(Pipe(), new CappedBuffer(16 * 1024));
         streams = stderr is null ? [stdout, status] : [stdout, stderr, status];
         StdoutStream = stdout;
         StderrStream = stderr;
@@ -50,6 +50,17 @@ internal sealed unsafe class RunIo : IDisposable
     public bool AllClosed => streams.All(s => s.Fd < 0);
 
     public bool Launched => Encoding.ASCII.GetString(StatusStream.Buffer.ToArray()).StartsWith("ok", StringComparison.Ordinal);
+
+    /// <summary>bwrap's pid 1 as seen from here, from its first JSON status line.</summary>
+    public int? InitPid
+    {
+        get
+        {
+            var text = Encoding.ASCII.GetString(StatusStream.Buffer.ToArray());
+            var match = System.Text.RegularExpressions.Regex.Match(text, "\"child-pid\": *([0-9]+)");
+            return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        }
+    }
 
     public (byte[] Stdout, byte[] Stderr) Results() => (StdoutStream.Buffer.ToArray(), StderrStream?.Buffer.ToArray() ?? []);
 

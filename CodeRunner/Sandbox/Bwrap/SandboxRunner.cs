@@ -125,6 +125,7 @@ internal static unsafe class SandboxRunner
                 }
             }
             slot.KillAndWaitEmpty();
+            ReapInit(io.InitPid);
         }
         finally
         {
@@ -157,6 +158,23 @@ internal static unsafe class SandboxRunner
             Encoding.UTF8.GetString(run.RedirectStderrToStdout ? stdout.AsSpan(0, Math.Min(stdout.Length, 4096)) : stderr.AsSpan(0, Math.Min(stderr.Length, 4096))));
         var (termination, exitCode, signal, message) = RunClassifier.Classify(observed, limits);
         return new SandboxOutcome(termination, exitCode, signal, usage.CpuSeconds, wall, usage.PeakBytes / 1024, stdout, stderr, message);
+    }
+
+    /// <summary>
+    /// bwrap's monitor exits as soon as its pid 1 reports the program's status, orphaning pid 1.
+    /// The worker is a child subreaper, so the orphan comes to us; unreaped it would stay a
+    /// zombie charged to the slot's pids.max (and this host's init does not reap promptly).
+    /// </summary>
+    private static void ReapInit(int? initPid)
+    {
+        if (initPid is not { } p)
+        {
+            return;
+        }
+        int status;
+        while (Libc.WaitPid(p, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
+        {
+        }
     }
 
     private static SandboxOutcome Failed(string message) =>

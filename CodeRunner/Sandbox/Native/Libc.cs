@@ -68,6 +68,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, int* status, int options);
 
+    public const int PR_SET_CHILD_SUBREAPER = 36;
+
+    [LibraryImport(Lib, EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
     [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall2(long number, long a, long b);
 

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Sockets;
+using CodeRunner.Sandbox;
+
+namespace CodeRunner.Tests.Sandbox;
+
+/// <summary>The program cannot reach the network or the host, and leaves nothing behind.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class IsolationTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task Given_a_TCP_listener_on_the_host_loopback_Then_the_program_cannot_connect()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var outcome = await sandbox.RunAsync(["/usr/bin/python3", "-c", $$"""
+            import socket
+            for host in ['127.0.0.1', '10.0.0.1', '169.254.169.254']:
+                try:
+                    socket.create_connection((host, {{port}}), timeout=1); print('connected', host)
+                except OSError as e:
+                    print('blocked', host)
+            """]);
+
+        Assert.Equal("blocked 127.0.0.1\nblocked 10.0.0.1\nblocked 169.254.169.254\n", SandboxFixture.Text(outcome.Stdout));
+        Assert.False(listener.Pending());
+    }
+
+    [Fact]
+    public async Task Given_canary_files_on_the_host_Then_the_program_cannot_read_them()
+    {
+        var besideBoxes = Path.Combine(sandbox.Root, "canary.txt");
+        var inRoot = $"/root/coderunner-canary-{Guid.NewGuid():N}";
+        File.WriteAllText(besideBoxes, "secret");
+        File.WriteAllText(inRoot, "secret");
+        try
+        {
+            var outcome = await sandbox.RunAsync(["/bin/sh", "-c", "for f in \"$@\"; do cat \"$f\" 2>/dev/null && echo LEAK; done; ls /etc; echo end", "sh",
+                besideBoxes, inRoot, "/etc/shadow", "/etc/passwd", sandbox.Options.BoxRoot]);
+
+            var stdout = SandboxFixture.Text(outcome.Stdout);
+            Assert.DoesNotContain("secret", stdout);
+            Assert.DoesNotContain("LEAK", stdout);
+            Assert.DoesNotContain("shadow", stdout);
+            Assert.EndsWith("end\n", stdout);
+        }
+        finally
+        {
+            File.Delete(inRoot);
+        }
+    }
+
+    [Fact]
+    public async Task Given_writes_to_usr_etc_and_the_root_Then_they_fail_and_the_host_is_unchanged()
+    {
+        var name = $"coderunner-probe-{Guid.NewGuid():N}";
+
+        var outcome = await sandbox.RunAsync(["/bin/sh", "-c",
+            "for d in /usr /usr/bin /etc /etc/alternatives /; do touch \"$d/$1\" 2>/dev/null && echo WROTE $d; done; mount -t tmpfs x /usr 2>/dev/null && echo MOUNTED; echo end", "sh", name]);
+
+        Assert.Equal("end\n", SandboxFixture.Text(outcome.Stdout));
+        Assert.False(File.Exists($"/usr/{name}"));
+        Assert.False(File.Exists($"/usr/bin/{name}"));
+        Assert.False(File.Exists($"/etc/{name}"));
+    }
+
+    [Fact]
+    public async Task Given_files_left_in_tmp_and_dev_shm_Then_the_next_run_and_the_next_box_see_nothing()
+    {
+        var limits = SandboxFixture.Limits();
+        var leave = new SandboxRun(["/bin/sh", "-c", "echo x > /tmp/left; echo x > /dev/shm/left; mkdir /tmp/d; ls /tmp /dev/shm"], null, limits);
+        var look = new SandboxRun(["/bin/sh", "-c", "ls -A /tmp /dev/shm; ls -A /box"], null, limits);
+
+        var sameBox = await sandbox.RunAsync([("main.c", "")], leave, look);
+        var nextBox = await sandbox.RunAsync([], look);
+
+        Assert.Contains("left", SandboxFixture.Text(sameBox[0].Stdout));
+        Assert.Equal("/dev/shm:\n\n/tmp:\nmain.c\n", SandboxFixture.Text(sameBox[1].Stdout));
+        Assert.Equal("/dev/shm:\n\n/tmp:\n", SandboxFixture.Text(nextBox[0].Stdout));
+    }
+
+    [Fact]
+    public async Task Given_planted_symlinks_to_a_host_canary_Then_runs_and_the_wipe_leave_it_untouched()
+    {
+        var canary = Path.Combine(sandbox.Root, "canary-target");
+        File.WriteAllText(canary, "original");
+        File.SetUnixFileMode(canary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var before = new FileInfo(canary).LastWriteTimeUtc;
+        var limits = SandboxFixture.Limits();
+        // Every name the host could touch: the files it wrote, stdout/stderr/a.out-like names, a
+        // folder it created, the box's own entries, and /tmp.
+        var plant = new SandboxRun(["/bin/sh", "-c", """
+            cd /box
+            for n in main.c sub stdout stderr stdin a.out run.sh compile.sh output.txt box .box "$1"; do rm -rf "$n"; ln -s "$2" "$n"; done
+            ln -s "$3" dirlink
+            for n in /tmp/stdout /tmp/stderr /tmp/box /dev/shm/x; do ln -s "$2" "$n"; done
+            ls -la /box | wc -l
+            """, "sh", Path.GetFileName(sandbox.Options.BoxRoot), canary, sandbox.Root], null, limits);
+        var again = new SandboxRun(["/bin/sh", "-c", "echo written-through-link > stdout 2>/dev/null; cat main.c 2>&1; echo done"], "stdin data"u8.ToArray(), limits);
+
+        var outcomes = await sandbox.RunAsync([("main.c", "int main(){}"), ("sub/inner.txt", "x")], plant, again);
+
+        Assert.True(outcomes[0].ExitCode == 0, SandboxFixture.Describe(outcomes[0]));
+        Assert.EndsWith("done\n", SandboxFixture.Text(outcomes[1].Stdout));
+        Assert.Equal("original", File.ReadAllText(canary));
+        Assert.Equal(0, (int)GetOwner(canary));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(canary));
+        Assert.Equal(before, new FileInfo(canary).LastWriteTimeUtc);
+        Assert.True(Directory.Exists(sandbox.Root));
+    }
+
+    [Fact]
+    public async Task Given_a_box_that_has_run_Then_writing_files_into_it_is_refused()
+    {
+        await using var box = await sandbox.Sandbox.CreateBoxAsync(0, CancellationToken.None);
+        box.WriteFile("a.txt", "x"u8);
+        Assert.Throws<IOException>(() => box.WriteFile("a.txt", "y"u8));
+        Assert.Throws<ArgumentException>(() => box.WriteFile("../escape", "y"u8));
+        Assert.Throws<ArgumentException>(() => box.WriteFile("/etc/escape", "y"u8));
+
+        await box.RunAsync(new SandboxRun(["/usr/bin/true"], null, SandboxFixture.Limits()), CancellationToken.None);
+
+        Assert.Throws<InvalidOperationException>(() => box.WriteFile("b.txt", "y"u8));
+    }
+
+    private static uint GetOwner(string path)
+    {
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/stat", ["-c", "%u", path]) { RedirectStandardOutput = true })!;
+        var owner = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return uint.Parse(owner, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,53 @@
+using CodeRunner.Sandbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodeRunner.Tests.Sandbox;
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class StartupTests
+{
+    [Fact]
+    public void Given_no_bubblewrap_Then_creating_the_sandbox_says_how_to_install_it()
+    {
+        var options = new SandboxOptions { Bwrap = "/nonexistent/bwrap", BoxRoot = "/nonexistent/boxes", CgroupName = "coderunner-never" };
+
+        var error = Assert.Throws<InvalidOperationException>(() => BwrapSandbox.Create(options));
+
+        Assert.Equal("bubblewrap not found at /nonexistent/bwrap: apt-get install bubblewrap (or set Sandbox:Bwrap)", error.Message);
+    }
+
+    [Fact]
+    public void Given_an_unknown_cgroup_mode_Then_the_error_lists_the_valid_ones()
+    {
+        var options = new SandboxOptions { Cgroup = "v3", BoxRoot = "/nonexistent/boxes", CgroupName = "coderunner-never" };
+
+        var error = Assert.Throws<InvalidOperationException>(() => BwrapSandbox.Create(options));
+
+        Assert.Contains("auto, v1 or v2", error.Message);
+    }
+
+    [Fact]
+    public void Given_the_Sandbox_configuration_section_Then_AddSandbox_registers_a_working_singleton()
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var root = Path.Combine("/tmp", $"coderunner-sandbox-test-{id}");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sandbox:BoxRoot"] = Path.Combine(root, "boxes"),
+            ["Sandbox:CgroupName"] = $"coderunner-test-{id}",
+            ["Sandbox:Slots"] = "2",
+            ["Sandbox:UidBase"] = "63500",
+        }).Build();
+        using (var services = new ServiceCollection().AddSandbox(configuration).BuildServiceProvider())
+        {
+            var sandbox = services.GetRequiredService<ISandbox>();
+
+            Assert.Same(sandbox, services.GetRequiredService<ISandbox>());
+            Assert.Equal(2, sandbox.Slots);
+            Assert.True(Directory.Exists(Path.Combine(root, "boxes", "slot1")));
+        }
+        Assert.False(Directory.Exists(Path.Combine(root, "boxes", "slot1")));
+        Directory.Delete(root, recursive: true);
+    }
+}
