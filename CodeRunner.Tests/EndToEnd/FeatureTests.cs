@@ -138,4 +138,56 @@ public sealed class FeatureTests(JudgeCluster cluster)
             Assert.InRange(int.Parse(Text(result, "stdout")!), -1, 1000);
         }
     }
+
+    [Fact]
+    public async Task Given_a_real_elf_binary_as_executable_Then_it_runs()
+    {
+        var dir = Directory.CreateTempSubdirectory("coderunner-elf-");
+        try
+        {
+            var source = Path.Combine(dir.FullName, "hello.c");
+            var binary = Path.Combine(dir.FullName, "hello");
+            await File.WriteAllTextAsync(source, "#include <stdio.h>\nint main(void) { puts(\"native hello\"); return 0; }\n");
+            var gcc = await CliWrap.Cli.Wrap("/usr/bin/gcc").WithArguments([source, "-o", binary]).WithValidation(CliWrap.CommandResultValidation.None).ExecuteAsync();
+            Assert.Equal(0, gcc.ExitCode);
+
+            var result = await cluster.RunAsync(new { language_id = 44, source_code = Convert.ToBase64String(await File.ReadAllBytesAsync(binary)) }, base64: true);
+
+            Assert.True(StatusOf(result) == 3, Describe(result));
+            Assert.Equal("native hello\n", Decode(Text(result, "stdout")));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Given_forty_submissions_at_once_Then_every_one_finishes_with_its_own_output()
+    {
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            var response = await cluster.App.Judge.PostAsJsonAsync("/submissions", new { language_id = 71, source_code = $"print({i} * 2)" });
+            response.EnsureSuccessStatusCode();
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            return (i, token: body["token"]!.GetValue<string>());
+        }));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (var (i, token) in tokens)
+        {
+            while (true)
+            {
+                var s = System.Text.Json.Nodes.JsonNode.Parse(await cluster.App.Judge.GetStringAsync($"/submissions/{token}"))!.AsObject();
+                if (StatusOf(s) >= 3)
+                {
+                    Assert.True(StatusOf(s) == 3, Describe(s));
+                    Assert.Equal($"{i * 2}\n", Text(s, "stdout"));
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"submission {i} still {StatusOf(s)}");
+                await Task.Delay(50);
+            }
+        }
+    }
 }
