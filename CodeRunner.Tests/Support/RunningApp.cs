@@ -86,6 +86,7 @@ internal sealed class RunningApp : IAsyncDisposable
         Judge.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             _dir.Delete(recursive: true);

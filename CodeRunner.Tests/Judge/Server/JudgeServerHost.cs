@@ -1,12 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using CodeRunner.Contracts;
 using CodeRunner.Hosting;
+using CodeRunner.Tests.Support;
 using CodeRunner.Storage;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CodeRunner.Tests.Judge.Server;
@@ -17,37 +16,21 @@ public sealed class JudgeServerHost : IAsyncDisposable
     public static readonly Language Python = new(71, "Python (3.11.2)", false, "script.py", null, "/usr/bin/python3 script.py");
     public static readonly Language C = new(50, "C (GCC 12.2.0)", false, "main.c", "/usr/bin/gcc main.c", "./a.out");
 
-    private readonly string directory;
+    private readonly RunningApp app;
 
-    private JudgeServerHost(WebApplication app, HttpClient client, string directory)
-    {
-        App = app;
-        Client = client;
-        this.directory = directory;
-    }
+    private JudgeServerHost(RunningApp app) => this.app = app;
 
-    public WebApplication App { get; }
-    public HttpClient Client { get; }
-    public IServiceProvider Services => App.Services;
+    public HttpClient Client => app.Judge;
+    public IServiceProvider Services => app.Services;
     public ISubmissionStore Store => Services.GetRequiredService<ISubmissionStore>();
     public IJobQueue Queue => Services.GetRequiredService<IJobQueue>();
 
+    /// <summary>The judge-server alone (no worker): tests act as the worker through the real queue and store.</summary>
     public static async Task<JudgeServerHost> StartAsync(params (string Key, string? Value)[] settings)
     {
-        var directory = Directory.CreateTempSubdirectory("coderunner-api-").FullName;
-        var port = FreePort();
-        var all = new List<(string, string?)>
-        {
-            ("Judge:Urls", $"http://127.0.0.1:{port}"),
-            ("Storage:Sqlite", Path.Combine(directory, "test.db")),
-            ("Logging:LogLevel:Default", "Warning"),
-        };
-        all.AddRange(settings);
-        var app = Program.Build(RunOptions.For(Roles.JudgeServer, all.ToArray()));
-        await app.StartAsync();
+        var app = await RunningApp.StartAsync(Roles.JudgeServer, settings);
         await app.Services.GetRequiredService<ILanguageStore>().PublishAsync([Python, C], CancellationToken.None);
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        return new JudgeServerHost(app, client, directory);
+        return new JudgeServerHost(app);
     }
 
     public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? json = null, params (string, string)[] headers)
@@ -93,25 +76,5 @@ public sealed class JudgeServerHost : IAsyncDisposable
         return job;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }
