@@ -56,7 +56,7 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary) : IClassFixtur
         };
         foreach (var arg in new[]
         {
-            "--role", "all", "--judge-urls", judge, "--worker-urls", worker, "--set", "Sandbox:Slots=1",
+            "--role", "all", "--judge-urls", judge, "--worker-urls", worker, "--set", "Sandbox:Slots=1", "--set", $"Sandbox:UidBase={160000 + Environment.ProcessId % 1000 * 4}",
             "--set", $"Sandbox:BoxRoot={binary.Folder}/boxes", "--set", $"Sandbox:CgroupName=coderunner-bin-{Guid.NewGuid():N}",
         })
         {

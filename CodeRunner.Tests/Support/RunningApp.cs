@@ -9,6 +9,8 @@ namespace CodeRunner.Tests.Support;
 /// </summary>
 internal sealed class RunningApp : IAsyncDisposable
 {
+    private static int instances;
+
     private readonly WebApplication _app;
     private readonly DirectoryInfo _dir;
 
@@ -45,6 +47,8 @@ internal sealed class RunningApp : IAsyncDisposable
             ["Sandbox:BoxRoot"] = Path.Combine(dir.FullName, "boxes"),
             ["Sandbox:CgroupName"] = "coderunner-test-" + Guid.NewGuid().ToString("N")[..8],
             ["Sandbox:Slots"] = "2",
+            // Uids of their own, apart from other test apps and from SandboxFixture's range.
+            ["Sandbox:UidBase"] = (90000 + Environment.ProcessId % 1000 * 64 + Interlocked.Increment(ref instances) * 4).ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings)
