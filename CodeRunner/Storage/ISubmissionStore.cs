@@ -15,6 +15,9 @@ public interface ISubmissionStore
 
     Task<bool> DeleteAsync(string token, CancellationToken ct);
 
+    /// <summary>Tokens still In Queue or Processing, oldest first (to re-queue after a restart).</summary>
+    Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(CancellationToken ct);
+
     /// <summary>In Queue → Processing. False when the submission is gone or already final.</summary>
     Task<bool> MarkProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct);
 

@@ -35,6 +35,13 @@ public static class StorageModule
         builder.Services.AddSingleton<SqlDatabase>(database);
         // Registered before every role's services, so the schema exists before anything uses it.
         builder.Services.AddHostedService<MigrationService>();
+        // The in-process queue dies with the process; the SQLite file does not. Whatever was
+        // accepted and not finished goes back into the queue at start, so nothing is lost.
+        builder.Services.AddHostedService<RequeueUnfinished>();
+        if ((builder.Roles() & (Roles.JudgeServer | Roles.JudgeWorker)) != (Roles.JudgeServer | Roles.JudgeWorker))
+        {
+            builder.Services.AddHostedService<SplitRolesWarning>();
+        }
         builder.Services.AddSingleton<ISubmissionStore, SqlSubmissionStore>();
         builder.Services.AddSingleton<ILanguageStore, SqlLanguageStore>();
         builder.Services.AddSingleton<IJobQueue, InProcessJobQueue>();
@@ -66,6 +73,34 @@ internal sealed class MigrationService(SqlDatabase database, ILogger<MigrationSe
         {
             logger.LogInformation("Applied {Count} database migration(s)", applied);
         }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Puts every submission still In Queue or Processing back into the in-process queue at start.</summary>
+internal sealed class RequeueUnfinished(ISubmissionStore store, IJobQueue queue, ILogger<RequeueUnfinished> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var tokens = await store.ListUnfinishedTokensAsync(cancellationToken);
+        if (tokens.Count > 0)
+        {
+            await queue.EnqueueAsync(tokens, cancellationToken);
+            logger.LogInformation("Re-queued {Count} unfinished submission(s) from the last run", tokens.Count);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The embedded queue reaches only a worker in this same process.</summary>
+internal sealed class SplitRolesWarning(ILogger<SplitRolesWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Embedded in-process queue: only a judge-server and judge-worker in this same process share it; run both roles here (--role all) or configure a queue");
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -99,6 +99,14 @@ internal sealed class SqlSubmissionStore : ISubmissionStore
             "DELETE FROM submissions WHERE token = @token", new { token }, cancellationToken: ct)) == 1;
     }
 
+    public async Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var tokens = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT token FROM submissions WHERE status_id IN (1, 2) ORDER BY id", cancellationToken: ct));
+        return tokens.AsList();
+    }
+
     public async Task<bool> MarkProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
