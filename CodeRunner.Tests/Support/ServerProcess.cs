@@ -1,0 +1,98 @@
+using System.Runtime.InteropServices;
+
+namespace CodeRunner.Tests.Support;
+
+/// <summary>
+/// A real server (PostgreSQL, Redis) run as a child process of the test host, on loopback, from
+/// Debian's packages: started, stopped (gracefully or with SIGKILL) and started again on the same
+/// port and data, so tests can take it away under load.
+/// </summary>
+internal sealed partial class ServerProcess(string name, ProcessStartInfo start) : IDisposable
+{
+    private Process? _process;
+    private readonly StringBuilder _log = new();
+
+    public string Log
+    {
+        get { lock (_log) { return _log.ToString(); } }
+    }
+
+    public bool Running => _process is { HasExited: false };
+
+    public void Start()
+    {
+        if (Running)
+        {
+            return;
+        }
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        Tracked.Add(process);
+    }
+
+    /// <summary>SIGTERM (or SIGKILL when <paramref name="kill"/>) and wait until it is gone.</summary>
+    public async Task StopAsync(bool kill = false, int signal = 0)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return;
+        }
+        _ = Kill(process.Id, kill ? 9 : signal == 0 ? 15 : signal);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            _ = Kill(process.Id, 9);
+            process.WaitForExit(10_000);
+        }
+        _process?.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            if (_log.Length < 64 * 1024)
+            {
+                _log.AppendLine(line);
+            }
+        }
+    }
+
+    // Servers must not outlive a test run that ends without disposing them.
+    private static readonly List<Process> Tracked = [];
+
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var p in Tracked.ToArray())
+        {
+            try
+            {
+                if (!p.HasExited)
+                {
+                    _ = Kill(p.Id, 9);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    };
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
