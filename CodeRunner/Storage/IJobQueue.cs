@@ -16,6 +16,12 @@ public interface IJobQueue
     /// <summary>Hands a claimed job back to the queue unfinished (graceful stop).</summary>
     ValueTask ReleaseAsync(ClaimedJob job, CancellationToken ct);
 
+    /// <summary>
+    /// Takes a claimed job out of circulation for good (it kept killing workers); it is kept in a
+    /// dead-letter set operators can inspect, and never delivered again.
+    /// </summary>
+    ValueTask DeadLetterAsync(ClaimedJob job, string reason, CancellationToken ct);
+
     /// <summary>Jobs waiting to be claimed.</summary>
     ValueTask<long> CountAsync(CancellationToken ct);
 }

@@ -11,6 +11,7 @@ internal sealed class InProcessJobQueue : IJobQueue
 {
     private readonly Channel<(string Token, int Attempt)> waiting = Channel.CreateUnbounded<(string, int)>();
     private readonly ConcurrentDictionary<string, (ClaimedJob Job, string WorkerId)> claimed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> deadLetters = new(StringComparer.Ordinal);
 
     public async ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct)
     {
@@ -42,6 +43,18 @@ internal sealed class InProcessJobQueue : IJobQueue
             await waiting.Writer.WriteAsync((job.Token, job.Attempt), ct);
         }
     }
+
+    public ValueTask DeadLetterAsync(ClaimedJob job, string reason, CancellationToken ct)
+    {
+        if (claimed.TryRemove(job.Receipt, out _))
+        {
+            deadLetters[job.Token] = reason;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Tokens taken out of circulation, with why.</summary>
+    internal IReadOnlyDictionary<string, string> DeadLetters => deadLetters;
 
     public ValueTask<long> CountAsync(CancellationToken ct) => ValueTask.FromResult((long)waiting.Reader.Count);
 
