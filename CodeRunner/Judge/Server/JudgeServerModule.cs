@@ -1,6 +1,7 @@
 using Carter;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CodeRunner.Hosting;
+using CodeRunner.Storage;
 using CodeRunner.Judge.Server.Http;
 using CodeRunner.Judge.Server.Info;
 using CodeRunner.Judge.Server.Languages;
@@ -30,6 +31,7 @@ public static class JudgeServerModule
         builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubmissionBuilder>();
+        builder.Services.AddStorageReadiness();
         builder.Services.AddSingleton<Statistics>();
         builder.Services.AddExceptionHandler<JudgeExceptionHandler>();
         builder.AddCarterModule<SubmissionsModule>();
@@ -58,6 +60,7 @@ public static class JudgeServerModule
         var role = app.MapRole(Roles.JudgeServer);
         // Liveness for the load balancer: no token, no store.
         role.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "judge-server" }));
+        role.MapReadiness();
 
         var api = role.MapGroup("").AddEndpointFilter<AuthenticationFilter>();
         foreach (var module in app.Services.GetServices<ICarterModule>().Where(m => Modules.Contains(m.GetType())))

@@ -1,4 +1,5 @@
 using CodeRunner.Hosting;
+using CodeRunner.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CodeRunner.Judge.Worker.Execution;
 using CodeRunner.Judge.Worker.Languages;
@@ -19,6 +20,7 @@ public static class JudgeWorkerModule
         builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection("Worker"));
         builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.AddSandbox(builder.Configuration);
+        builder.Services.AddStorageReadiness();
         builder.Services.AddSingleton<ToolchainDetector>();
         builder.Services.AddSingleton<LanguageRegistry>();
         builder.Services.AddSingleton<SubmissionExecutor>();
@@ -33,7 +35,9 @@ public static class JudgeWorkerModule
         {
             return app;
         }
-        app.MapRole(Roles.JudgeWorker).MapGet("/health", WorkerHealth);
+        var role = app.MapRole(Roles.JudgeWorker);
+        role.MapGet("/health", WorkerHealth);
+        role.MapReadiness();
         return app;
     }
 

@@ -123,13 +123,18 @@ internal sealed class WorkerService(
         var abort = _abortRuns.Token;
         try
         {
-            var submission = await submissions.GetAsync(job.Token, abort);
+            var submission = await Dependency.RetryAsync(() => submissions.GetAsync(job.Token, abort), logger, abort);
             if (submission is null || Status.FromId(submission.StatusId).IsFinal)
             {
-                await queue.CompleteAsync(job, abort);
+                await Dependency.RetryAsync(() => queue.CompleteAsync(job, abort).AsTask(), logger, abort);
                 return;
             }
-            await submissions.MarkProcessingAsync(job.Token, _id, DateTimeOffset.UtcNow, abort);
+            if (job.Attempt > options.Value.MaxAttempts)
+            {
+                await DeadLetterAsync(job, abort);
+                return;
+            }
+            await Dependency.RetryAsync(() => submissions.MarkProcessingAsync(job.Token, _id, DateTimeOffset.UtcNow, abort), logger, abort);
             ExecutionReport report;
             try
             {
@@ -141,9 +146,7 @@ internal sealed class WorkerService(
                 logger.LogError(e, "Submission {Token} failed in the worker", job.Token);
                 report = ExecutionReport.Internal("the worker failed to execute this submission");
             }
-            await submissions.SaveResultAsync(ResultOf(job.Token, report), CancellationToken.None);
-            await completion.NotifyAsync(job.Token, CancellationToken.None);
-            await queue.CompleteAsync(job, CancellationToken.None);
+            await FinishAsync(job, ResultOf(job.Token, report), abort);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -152,10 +155,29 @@ internal sealed class WorkerService(
         }
         catch (Exception e)
         {
-            // The job stays claimed; a queue that outlives this worker re-delivers it.
+            // Not an outage (those are retried): hand the job back so it is not stuck claimed.
             Interlocked.Increment(ref _failed);
-            logger.LogError(e, "Submission {Token}: could not store its result", job.Token);
+            logger.LogError(e, "Submission {Token}: handing it back after an unexpected failure", job.Token);
+            await queue.ReleaseAsync(job, CancellationToken.None);
         }
+    }
+
+    /// <summary>Stores the result once, wakes waiters, completes the job; outages are waited out.</summary>
+    private async Task FinishAsync(ClaimedJob job, SubmissionResult result, CancellationToken abort)
+    {
+        await Dependency.RetryAsync(() => submissions.SaveResultAsync(result, abort), logger, abort);
+        await Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort);
+        await Dependency.RetryAsync(() => queue.CompleteAsync(job, abort).AsTask(), logger, abort);
+    }
+
+    /// <summary>A job that was claimed MaxAttempts times without finishing kept killing its workers.</summary>
+    private async Task DeadLetterAsync(ClaimedJob job, CancellationToken abort)
+    {
+        var message = $"this submission was abandoned by {job.Attempt - 1} workers that stopped while running it; it will not be run again";
+        logger.LogWarning("Submission {Token}: dead-lettered after {Attempts} attempts", job.Token, job.Attempt - 1);
+        await Dependency.RetryAsync(() => submissions.SaveResultAsync(ResultOf(job.Token, ExecutionReport.Internal(message)), abort), logger, abort);
+        await Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort);
+        await Dependency.RetryAsync(() => queue.DeadLetterAsync(job, message, abort).AsTask(), logger, abort);
     }
 
     private SubmissionResult ResultOf(string token, ExecutionReport r) => new(

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CodeRunner.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace CodeRunner.Judge.Server.Http;
@@ -21,6 +22,17 @@ internal sealed class JudgeExceptionHandler(ILogger<JudgeExceptionHandler> logge
         {
             // The client went away; nobody reads an answer.
             context.Response.StatusCode = 499;
+            return true;
+        }
+        if (StorageFailures.IsUnavailable(exception))
+        {
+            // A store or the queue is down: say so, and let the client retry; the submission
+            // was not accepted, so nothing is lost.
+            logger.LogWarning("{Method} {Path}: a dependency is unavailable ({Error})", context.Request.Method, context.Request.Path, exception.Message);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsJsonAsync<JsonNode>(
+                new JsonObject { ["error"] = "service unavailable: a database or the queue cannot be reached, retry shortly" }, JudgeJson.Options, ct);
             return true;
         }
         logger.LogError(exception, "Unhandled exception in {Method} {Path}", context.Request.Method, context.Request.Path);

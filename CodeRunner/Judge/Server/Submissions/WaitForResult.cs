@@ -12,22 +12,38 @@ internal static class WaitForResult
     public static async Task<Submission> RunAsync(
         Submission submission, JudgeOptions options, ISubmissionStore store, IJobQueue queue, ICompletionSignal signal, CancellationToken ct)
     {
-        using var subscription = signal.Subscribe(submission.Token);
-        await queue.EnqueueAsync([submission.Token], ct);
-        var current = await store.GetAsync(submission.Token, ct) ?? submission;
-        if (!Status.FromId(current.StatusId).IsFinal)
+        // Compilation may take the maximum wall time once, then every run its own.
+        var budget = TimeSpan.FromSeconds((double)(submission.WallTimeLimit * submission.NumberOfRuns + options.MaxWallTimeLimit) + options.WaitMarginSeconds);
+        var deadline = DateTime.UtcNow + budget;
+        var subscription = signal.Subscribe(submission.Token);
+        try
         {
-            // Compilation may take the maximum wall time once, then every run its own.
-            var budget = TimeSpan.FromSeconds((double)(submission.WallTimeLimit * submission.NumberOfRuns + options.MaxWallTimeLimit) + options.WaitMarginSeconds);
-            try
+            await queue.EnqueueAsync([submission.Token], ct);
+            while (true)
             {
-                await subscription.Completed.WaitAsync(budget, ct);
+                var current = await store.GetAsync(submission.Token, ct) ?? submission;
+                var remaining = deadline - DateTime.UtcNow;
+                if (Status.FromId(current.StatusId).IsFinal || remaining <= TimeSpan.Zero)
+                {
+                    return current;
+                }
+                try
+                {
+                    await subscription.Completed.WaitAsync(remaining, ct);
+                }
+                catch (TimeoutException)
+                {
+                    return await store.GetAsync(submission.Token, ct) ?? current;
+                }
+                // Woken: finished, or a wake-up for everyone after the signal's connection came
+                // back (a notification may have been lost). Subscribe again before re-reading.
+                subscription.Dispose();
+                subscription = signal.Subscribe(submission.Token);
             }
-            catch (TimeoutException)
-            {
-            }
-            current = await store.GetAsync(submission.Token, ct) ?? current;
         }
-        return current;
+        finally
+        {
+            subscription.Dispose();
+        }
     }
 }
