@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace CodeRunner.Tests.Support;
 
 /// <summary>
-/// A private Redis 7 (Debian's redis-server) on a loopback port, in memory only.
+/// A private Redis 7 (Debian's redis-server) on a loopback port, persisting like a managed one.
 /// <see cref="Shared"/> serves ordinary tests (each with its own key prefix); fault tests start
 /// their own with <see cref="StartAsync"/> so they can stop it.
 /// </summary>
@@ -40,7 +40,8 @@ public sealed class RedisServer : IAsyncDisposable
         var port = FreePort.Next();
         var process = new ServerProcess("redis", new ProcessStartInfo("/usr/bin/redis-server",
         [
-            "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            // Like a managed Redis: what it acknowledged survives a restart.
+            "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always",
             "--dir", dir, "--daemonize", "no", "--protected-mode", "yes",
         ]));
         var server = new RedisServer(dir, port, process);

@@ -165,7 +165,10 @@ internal sealed class WorkerService(
     /// <summary>Stores the result once, wakes waiters, completes the job; outages are waited out.</summary>
     private async Task FinishAsync(ClaimedJob job, SubmissionResult result, CancellationToken abort)
     {
-        await Dependency.RetryAsync(() => submissions.SaveResultAsync(result, abort), logger, abort);
+        if (await Dependency.RetryAsync(() => submissions.SaveResultAsync(result, abort), logger, abort))
+        {
+            logger.LogInformation("Submission {Token} finished: status {Status} (attempt {Attempt})", job.Token, result.StatusId, job.Attempt);
+        }
         await Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort);
         await Dependency.RetryAsync(() => queue.CompleteAsync(job, abort).AsTask(), logger, abort);
     }

@@ -51,7 +51,7 @@ internal static class CreateBatch
         if (accepted.Count > 0)
         {
             await store.InsertAsync(accepted, ct);
-            await queue.EnqueueAsync(accepted.Select(s => s.Token).ToList(), ct);
+            await Intake.EnqueueOrRollbackAsync(accepted, store, queue, ct);
         }
         return JudgeJson.Json(response, accepted.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status422UnprocessableEntity);
     }

@@ -37,7 +37,7 @@ internal static class CreateSubmission
         await store.InsertAsync([submission], ct);
         if (!wait)
         {
-            await queue.EnqueueAsync([submission.Token], ct);
+            await Intake.EnqueueOrRollbackAsync([submission], store, queue, ct);
             return JudgeJson.Json(new JsonObject { ["token"] = submission.Token }, StatusCodes.Status201Created);
         }
 

@@ -18,7 +18,7 @@ internal static class WaitForResult
         var subscription = signal.Subscribe(submission.Token);
         try
         {
-            await queue.EnqueueAsync([submission.Token], ct);
+            await Intake.EnqueueOrRollbackAsync([submission], store, queue, ct);
             while (true)
             {
                 var current = await store.GetAsync(submission.Token, ct) ?? submission;
