@@ -1,0 +1,233 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CodeRunner.Tests.Support;
+
+namespace CodeRunner.Tests.Distributed;
+
+/// <summary>
+/// The judge tier as separate processes against real PostgreSQL and Redis, with parts taken away
+/// under load. Each test builds its own cluster; every loop is bounded in count and time.
+/// </summary>
+[Collection(DistributedCollection.Name)]
+public sealed partial class FaultTests
+{
+    private static object Doubler(int i) => new { language_id = 46, source_code = "read x; echo $((x * 2))", stdin = i.ToString() };
+
+    private static object Sleeper(int i, double seconds) =>
+        new { language_id = 71, source_code = $"import time\ntime.sleep({seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)})\nprint({i})" };
+
+    /// <summary>How many times each token was finished (stored as final) across the workers' logs.</summary>
+    private static Dictionary<string, int> Finishes(DistributedCluster cluster) =>
+        cluster.Workers.SelectMany(w => FinishedLine().Matches(w.Output).Select(m => m.Groups[1].Value))
+            .GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+
+    [GeneratedRegex(@"Submission ([0-9a-f\-]{36}) finished")]
+    private static partial Regex FinishedLine();
+
+    private static HttpClient Client(CodeRunnerProcess server) => new() { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };
+
+    [Fact]
+    public async Task Given_two_servers_and_two_workers_Then_a_thousand_submissions_through_both_servers_all_finish_correctly_once()
+    {
+        await using var cluster = await DistributedCluster.StartAsync(servers: 2, workers: 2);
+        var clients = cluster.Servers.Select(Client).ToArray();
+
+        var tokens = new string[1000];
+        await Parallel.ForEachAsync(Enumerable.Range(0, tokens.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            tokens[i] = await DistributedCluster.SubmitAsync(clients[i % 2], Doubler(i)));
+        var results = await DistributedCluster.WaitAllAsync(clients[0], tokens, TimeSpan.FromMinutes(4));
+
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            Assert.Equal(3, results[tokens[i]]["status"]!["id"]!.GetValue<int>());
+            Assert.Equal($"{i * 2}\n", results[tokens[i]]["stdout"]!.GetValue<string>());
+        }
+        var finishes = Finishes(cluster);
+        Assert.All(tokens, t => Assert.Equal(1, finishes.GetValueOrDefault(t)));
+        Assert.All(cluster.Workers, w => Assert.Contains("finished", w.Output));
+    }
+
+    [Fact]
+    public async Task Given_a_worker_killed_while_running_jobs_Then_every_submission_still_finishes_and_none_twice()
+    {
+        await using var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 2, ("Storage__VisibilityTimeoutSeconds", "3"));
+        using var client = Client(cluster.Servers[0]);
+        var tokens = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            tokens.Add(await DistributedCluster.SubmitAsync(client, Sleeper(i, 0.3)));
+        }
+        var victim = cluster.Workers[0];
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!FinishedLine().IsMatch(victim.Output))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first worker never finished a job");
+            await Task.Delay(50);
+        }
+
+        victim.Kill();
+        var results = await DistributedCluster.WaitAllAsync(client, tokens, TimeSpan.FromMinutes(2));
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            Assert.Equal(3, results[tokens[i]]["status"]!["id"]!.GetValue<int>());
+            Assert.Equal($"{i}\n", results[tokens[i]]["stdout"]!.GetValue<string>());
+        }
+        var finishes = Finishes(cluster);
+        Assert.All(tokens, t => Assert.Equal(1, finishes.GetValueOrDefault(t)));
+    }
+
+    [Fact]
+    public async Task Given_redis_restarted_mid_load_Then_servers_answer_503_not_500_and_every_accepted_submission_finishes()
+    {
+        await using var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 1);
+        using var client = Client(cluster.Servers[0]);
+        var accepted = new List<(int I, string Token)>();
+        var codes = new List<HttpStatusCode>();
+
+        async Task SubmitSomeAsync(int from, int count)
+        {
+            for (var i = from; i < from + count; i++)
+            {
+                var response = await client.PostAsJsonAsync("/submissions", Doubler(i));
+                codes.Add(response.StatusCode);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    accepted.Add((i, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["token"]!.GetValue<string>()));
+                }
+            }
+        }
+
+        await SubmitSomeAsync(0, 30);
+        await cluster.Redis.StopAsync();
+        await SubmitSomeAsync(30, 10);
+        var ready = await client.GetAsync("/health/ready");
+        await cluster.Redis.StartAgainAsync();
+        await Task.Delay(1000);
+        await SubmitSomeAsync(40, 30);
+
+        Assert.DoesNotContain(HttpStatusCode.InternalServerError, codes);
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, codes);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("queue", await ready.Content.ReadAsStringAsync());
+        var results = await DistributedCluster.WaitAllAsync(client, accepted.Select(a => a.Token).ToList(), TimeSpan.FromMinutes(2));
+        Assert.All(accepted, a => Assert.Equal($"{a.I * 2}\n", results[a.Token]["stdout"]!.GetValue<string>()));
+        Assert.True(accepted.Count >= 60, $"only {accepted.Count} accepted");
+    }
+
+    [Fact]
+    public async Task Given_postgres_restarted_mid_load_Then_servers_answer_503_readiness_reports_it_and_every_accepted_submission_finishes()
+    {
+        await using var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 1);
+        using var client = Client(cluster.Servers[0]);
+        var accepted = new List<(int I, string Token)>();
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 30; i++)
+        {
+            accepted.Add((i, await DistributedCluster.SubmitAsync(client, Doubler(i))));
+        }
+
+        await cluster.Postgres.StopAsync();
+        for (var i = 30; i < 40; i++)
+        {
+            var response = await client.PostAsJsonAsync("/submissions", Doubler(i));
+            codes.Add(response.StatusCode);
+        }
+        var ready = await client.GetAsync("/health/ready");
+        var readyBody = await ready.Content.ReadAsStringAsync();
+        await cluster.Postgres.StartAgainAsync();
+        for (var i = 40; i < 70; i++)
+        {
+            var response = await client.PostAsJsonAsync("/submissions", Doubler(i));
+            codes.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                accepted.Add((i, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["token"]!.GetValue<string>()));
+            }
+        }
+
+        Assert.DoesNotContain(HttpStatusCode.InternalServerError, codes);
+        Assert.True(codes.Take(10).All(c => c == HttpStatusCode.ServiceUnavailable), string.Join(",", codes));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("database unreachable", readyBody);
+        var results = await DistributedCluster.WaitAllAsync(client, accepted.Select(a => a.Token).ToList(), TimeSpan.FromMinutes(2));
+        Assert.All(accepted, a => Assert.Equal($"{a.I * 2}\n", results[a.Token]["stdout"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Given_sigterm_to_a_busy_worker_Then_it_exits_cleanly_and_its_jobs_finish_or_are_handed_back()
+    {
+        await using var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 1, ("Worker__StopGraceSeconds", "2"));
+        using var client = Client(cluster.Servers[0]);
+        var tokens = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            tokens.Add(await DistributedCluster.SubmitAsync(client, Sleeper(i, 4)));
+        }
+        await Task.Delay(1500);
+
+        var stopping = cluster.Workers[0];
+        stopping.Terminate();
+        Assert.True(await stopping.WaitForExitAsync(TimeSpan.FromSeconds(20)), "worker did not stop");
+        Assert.Equal(0, stopping.ExitCode);
+        Assert.Contains("handed back", stopping.Output);
+        cluster.StartWorker();
+        var results = await DistributedCluster.WaitAllAsync(client, tokens, TimeSpan.FromMinutes(2));
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            Assert.Equal($"{i}\n", results[tokens[i]]["stdout"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_job_whose_workers_keep_dying_Then_it_is_dead_lettered_with_status_13()
+    {
+        await using var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 1,
+            ("Storage__VisibilityTimeoutSeconds", "2"), ("Worker__MaxAttempts", "2"));
+        using var client = Client(cluster.Servers[0]);
+        var token = await DistributedCluster.SubmitAsync(client, Sleeper(0, 15));
+
+        for (var death = 0; death < 2; death++)
+        {
+            var worker = cluster.Workers[^1];
+            await WaitForAsync(client, token, status => status == 2 && worker.Output.Contains("claiming"));
+            await Task.Delay(500);
+            worker.Kill();
+            await worker.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            cluster.StartWorker();
+        }
+        var final = await WaitForAsync(client, token, status => status >= 3);
+
+        Assert.Equal(13, final["status"]!["id"]!.GetValue<int>());
+        Assert.Contains("will not be run again", final["message"]!.GetValue<string>());
+    }
+
+    private static async Task<JsonNode> WaitForAsync(HttpClient client, string token, Func<int, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var response = await client.GetAsync($"/submissions/{token}?fields=status,message");
+            if (response.IsSuccessStatusCode)
+            {
+                var node = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                if (condition(node["status"]!["id"]!.GetValue<int>()))
+                {
+                    return node;
+                }
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"submission {token} never reached the expected state");
+            await Task.Delay(100);
+        }
+    }
+}
+
+/// <summary>Cluster tests use most of the machine; they run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DistributedCollection
+{
+    public const string Name = "distributed";
+}
