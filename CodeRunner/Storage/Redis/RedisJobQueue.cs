@@ -186,6 +186,10 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
     /// <summary>Stops renewing without handing anything back, exactly like a process that died.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
         _redis.ConnectionRestored -= OnConnectionRestored;
         try
         {
@@ -196,6 +200,5 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
         }
         await _stop.CancelAsync();
         await _renewal;
-        _stop.Dispose();
     }
 }

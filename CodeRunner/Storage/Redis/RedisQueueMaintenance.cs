@@ -12,17 +12,23 @@ internal sealed class RedisQueueMaintenance(
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await SubscribeAsync(queue.StartAsync);
+        await SubscribeAsync(signal.StartAsync);
+        await base.StartAsync(cancellationToken);
+    }
+
+    private async Task SubscribeAsync(Func<Task> subscribe)
+    {
         try
         {
-            await queue.StartAsync();
-            await signal.StartAsync();
+            await subscribe();
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            // Not fatal: the process starts without Redis and StackExchange.Redis subscribes on reconnect.
-            logger.LogWarning("Redis unavailable at start ({Error}); will subscribe when it is back", e.Message);
+            // Not fatal: the process starts without Redis, and StackExchange.Redis keeps the
+            // subscription and establishes it on (re)connect.
+            logger.LogWarning("Redis unavailable at start ({Error}); subscribing when it is back", e.Message);
         }
-        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
