@@ -67,7 +67,7 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
             ct.ThrowIfCancellationRequested();
             var wake = _wake.Next;
             var result = await Db.ScriptEvaluateAsync(
-                RedisScripts.Claim, [_keys.Queue, _keys.Jobs, _keys.Attempts, _keys.Claims], [TimeoutMs, Guid.NewGuid().ToString("N")[..12]]);
+                RedisScripts.Claim, [_keys.Queue, _keys.Jobs, _keys.Attempts, _keys.Claims], [TimeoutMs, Nonce(workerId)]);
             if (!result.IsNull)
             {
                 // Returned even if cancelled meanwhile: dropping it would strand it until its deadline.
@@ -157,9 +157,30 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
     internal async Task<IReadOnlyDictionary<string, string>> DeadLettersAsync() =>
         (await Db.HashGetAllAsync(_keys.DeadLetters)).ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
 
+    /// <summary>Unique per delivery; names the worker so `ZRANGE claims` shows who holds what.</summary>
+    private static string Nonce(string workerId) => Guid.NewGuid().ToString("N")[..12] + "@" + workerId;
+
     private static string JobId(ClaimedJob job) => job.Receipt[..job.Receipt.IndexOf(':')];
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _wake.Fire();
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        _wake.Fire();
+        // After an outage longer than a renewal period, renew before another process's sweep
+        // mistakes these live claims for abandoned ones.
+        _ = Task.Run(RenewQuietlyAsync);
+    }
+
+    private async Task RenewQuietlyAsync()
+    {
+        try
+        {
+            await RenewAsync();
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            _logger.LogWarning("Renewing {Count} claim(s) failed: {Error}", _held.Count, e.Message);
+        }
+    }
 
     private async Task RenewLoopAsync()
     {
@@ -168,14 +189,7 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                try
-                {
-                    await RenewAsync();
-                }
-                catch (Exception e) when (e is RedisException or TimeoutException)
-                {
-                    _logger.LogWarning("Renewing {Count} claim(s) failed: {Error}", _held.Count, e.Message);
-                }
+                await RenewQuietlyAsync();
             }
         }
         catch (OperationCanceledException)

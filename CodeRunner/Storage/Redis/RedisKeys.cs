@@ -4,7 +4,7 @@ namespace CodeRunner.Storage.Redis;
 
 /// <summary>
 /// Every key and channel, under one prefix. A job is an id (one per enqueue, so the same token
-/// queued twice is two jobs); a delivery of it is a receipt "id:nonce".
+/// queued twice is two jobs); a delivery of it is a receipt "id:nonce@worker".
 /// </summary>
 internal sealed class RedisKeys(string prefix)
 {
