@@ -23,6 +23,12 @@ internal sealed class InProcessCompletionSignal : ICompletionSignal
 
     public ValueTask NotifyAsync(string token, CancellationToken ct)
     {
+        Notify(token);
+        return ValueTask.CompletedTask;
+    }
+
+    internal void Notify(string token)
+    {
         if (subscribers.TryGetValue(token, out var set))
         {
             foreach (var subscription in set.Keys)
@@ -30,7 +36,18 @@ internal sealed class InProcessCompletionSignal : ICompletionSignal
                 subscription.Source.TrySetResult();
             }
         }
-        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Wakes every waiter (they re-check the store): used when notifications may have been lost.</summary>
+    internal void NotifyAll()
+    {
+        foreach (var set in subscribers.Values)
+        {
+            foreach (var subscription in set.Keys)
+            {
+                subscription.Source.TrySetResult();
+            }
+        }
     }
 
     internal int SubscriberCount(string token) => subscribers.TryGetValue(token, out var set) ? set.Count : 0;

@@ -1,0 +1,122 @@
+using CodeRunner.Storage;
+
+namespace CodeRunner.Tests.Storage;
+
+/// <summary>What every <see cref="IJobQueue"/> does, in-process or in Redis.</summary>
+public abstract class JobQueueContract : IAsyncLifetime
+{
+    protected static readonly CancellationToken Ct = CancellationToken.None;
+
+    private IJobQueue _queue = null!;
+
+    protected abstract Task<IJobQueue> CreateQueueAsync();
+
+    /// <summary>Claimed and not yet completed, released or dead-lettered.</summary>
+    protected abstract Task<long> ClaimedCountAsync();
+
+    protected abstract Task<IReadOnlyDictionary<string, string>> DeadLettersAsync();
+
+    public async Task InitializeAsync() => _queue = await CreateQueueAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Given_enqueued_jobs_Then_claimed_in_order_counted_until_claimed_and_tracked_until_completed()
+    {
+        await _queue.EnqueueAsync(["a", "b"], Ct);
+
+        Assert.Equal(2, await _queue.CountAsync(Ct));
+        var first = await _queue.ClaimAsync("w", Ct);
+        Assert.Equal(("a", 1), (first.Token, first.Attempt));
+        Assert.Equal(1, await _queue.CountAsync(Ct));
+        Assert.Equal(1, await ClaimedCountAsync());
+        await _queue.CompleteAsync(first, Ct);
+        Assert.Equal(0, await ClaimedCountAsync());
+    }
+
+    [Fact]
+    public async Task Given_released_job_Then_it_is_claimable_again_once_with_the_same_attempt()
+    {
+        await _queue.EnqueueAsync(["a"], Ct);
+        var job = await _queue.ClaimAsync("w", Ct);
+
+        await _queue.ReleaseAsync(job, Ct);
+        await _queue.ReleaseAsync(job, Ct);
+
+        Assert.Equal(1, await _queue.CountAsync(Ct));
+        var again = await _queue.ClaimAsync("w2", Ct);
+        Assert.Equal(("a", 1), (again.Token, again.Attempt));
+        Assert.NotEqual(job.Receipt, again.Receipt);
+    }
+
+    [Fact]
+    public async Task Given_empty_queue_Then_claim_waits_until_a_job_arrives_or_is_cancelled()
+    {
+        var claim = _queue.ClaimAsync("w", Ct).AsTask();
+        await Task.Delay(50);
+        Assert.False(claim.IsCompleted);
+
+        await _queue.EnqueueAsync(["late"], Ct);
+        Assert.Equal("late", (await claim.WaitAsync(TimeSpan.FromSeconds(5))).Token);
+
+        using var cancel = new CancellationTokenSource(50);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _queue.ClaimAsync("w", cancel.Token).AsTask());
+    }
+
+    [Fact]
+    public async Task Given_concurrent_claimers_Then_every_job_goes_to_exactly_one()
+    {
+        var tokens = Enumerable.Range(0, 200).Select(i => $"t{i}").ToList();
+        await _queue.EnqueueAsync(tokens, Ct);
+
+        var claimers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            while (await _queue.CountAsync(Ct) > 0)
+            {
+                using var cancel = new CancellationTokenSource(100);
+                try
+                {
+                    mine.Add((await _queue.ClaimAsync($"w{w}", cancel.Token)).Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            return mine;
+        }));
+        var claimed = (await Task.WhenAll(claimers)).SelectMany(m => m).ToList();
+
+        Assert.Equal(tokens.Count, claimed.Count);
+        Assert.Equal(tokens.ToHashSet(), claimed.ToHashSet());
+    }
+
+    [Fact]
+    public async Task Given_dead_lettered_job_Then_it_is_kept_with_its_reason_and_never_delivered_again()
+    {
+        await _queue.EnqueueAsync(["poison"], Ct);
+        var job = await _queue.ClaimAsync("w", Ct);
+
+        await _queue.DeadLetterAsync(job, "killed 3 workers", Ct);
+        await _queue.ReleaseAsync(job, Ct);
+
+        Assert.Equal(0, await _queue.CountAsync(Ct));
+        Assert.Equal(0, await ClaimedCountAsync());
+        Assert.Equal("killed 3 workers", (await DeadLettersAsync())["poison"]);
+        using var cancel = new CancellationTokenSource(300);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _queue.ClaimAsync("w", cancel.Token).AsTask());
+    }
+
+    [Fact]
+    public async Task Given_the_same_token_enqueued_twice_Then_it_is_delivered_twice()
+    {
+        await _queue.EnqueueAsync(["same", "same"], Ct);
+
+        var first = await _queue.ClaimAsync("w", Ct);
+        var second = await _queue.ClaimAsync("w", Ct);
+        await _queue.CompleteAsync(first, Ct);
+
+        Assert.Equal(("same", "same"), (first.Token, second.Token));
+        Assert.Equal(1, await ClaimedCountAsync());
+    }
+}

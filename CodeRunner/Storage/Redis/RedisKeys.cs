@@ -1,0 +1,36 @@
+using StackExchange.Redis;
+
+namespace CodeRunner.Storage.Redis;
+
+/// <summary>
+/// Every key and channel, under one prefix. A job is an id (one per enqueue, so the same token
+/// queued twice is two jobs); a delivery of it is a receipt "id:nonce@worker".
+/// </summary>
+internal sealed class RedisKeys(string prefix)
+{
+    /// <summary>List of job ids waiting; new ones pushed left, claimed from the right (the head).</summary>
+    public RedisKey Queue { get; } = prefix + "queue";
+
+    /// <summary>Hash job id → submission token, for every job not yet completed or dead-lettered.</summary>
+    public RedisKey Jobs { get; } = prefix + "jobs";
+
+    /// <summary>Hash job id → deliveries so far (the attempt of the current or last delivery).</summary>
+    public RedisKey Attempts { get; } = prefix + "attempts";
+
+    /// <summary>Sorted set of receipts of claimed jobs, scored by deadline (Redis server time, ms).</summary>
+    public RedisKey Claims { get; } = prefix + "claims";
+
+    /// <summary>Hash token → reason for jobs taken out of circulation.</summary>
+    public RedisKey DeadLetters { get; } = prefix + "dead";
+
+    /// <summary>Sorted set of worker ids scored by last heartbeat (unix ms).</summary>
+    public RedisKey Workers { get; } = prefix + "workers";
+
+    public RedisKey Worker(string id) => prefix + "worker:" + id;
+
+    /// <summary>Published whenever jobs become claimable, so idle claimers need not poll hard.</summary>
+    public RedisChannel QueueWake { get; } = RedisChannel.Literal(prefix + "queue:wake");
+
+    /// <summary>Published with a token when its submission is finished.</summary>
+    public RedisChannel Completed { get; } = RedisChannel.Literal(prefix + "completed");
+}

@@ -1,0 +1,26 @@
+namespace CodeRunner.Storage.Redis;
+
+/// <summary>The Redis settings of the `Storage` section (the URL itself is read by <see cref="RedisConfiguration"/>).</summary>
+internal sealed class RedisOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Every key and channel starts with this, so several deployments can share one Redis.</summary>
+    public string RedisPrefix { get; set; } = "coderunner:";
+
+    /// <summary>A claim not renewed for this long counts as abandoned and its job is delivered again.</summary>
+    public double VisibilityTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>A worker silent for this long no longer counts in `/workers`.</summary>
+    public double WorkerTtlSeconds { get; set; } = 30;
+
+    /// <summary>Connect, command and reconnect timeouts: an outage surfaces as an error within this.</summary>
+    public double RedisTimeoutSeconds { get; set; } = 5;
+
+    public TimeSpan VisibilityTimeout => TimeSpan.FromSeconds(VisibilityTimeoutSeconds);
+
+    /// <summary>Claims are renewed, and expired ones swept, three times per timeout: one missed beat is not fatal.</summary>
+    public TimeSpan SweepInterval => TimeSpan.FromSeconds(VisibilityTimeoutSeconds / 3);
+
+    public TimeSpan WorkerTtl => TimeSpan.FromSeconds(WorkerTtlSeconds);
+}
