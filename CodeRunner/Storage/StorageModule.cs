@@ -1,5 +1,6 @@
 using CodeRunner.Hosting;
 using CodeRunner.Storage.InProcess;
+using CodeRunner.Storage.Redis;
 using CodeRunner.Storage.Sql;
 using CodeRunner.Storage.Sqlite;
 
@@ -21,12 +22,12 @@ public static class StorageModule
         {
             return builder;
         }
-        var configured = DatabaseUrlKeys.Concat(QueueUrlKeys).Where(k => !string.IsNullOrWhiteSpace(builder.Configuration[k])).ToList();
+        var configured = DatabaseUrlKeys.Where(k => !string.IsNullOrWhiteSpace(builder.Configuration[k])).ToList();
         if (configured.Count > 0)
         {
             // Falling back to the embedded stores would split a multi-machine deployment into islands.
             throw new InvalidOperationException(
-                $"{string.Join(", ", configured)} is set, but this release has only the embedded stores (SQLite + in-process queue); unset it");
+                $"{string.Join(", ", configured)} is set, but this release has only the embedded database (SQLite); unset it");
         }
 
         var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -35,20 +36,30 @@ public static class StorageModule
         builder.Services.AddSingleton<SqlDatabase>(database);
         // Registered before every role's services, so the schema exists before anything uses it.
         builder.Services.AddHostedService<MigrationService>();
-        // The in-process queue dies with the process; the SQLite file does not. Whatever was
-        // accepted and not finished goes back into the queue at start, so nothing is lost.
+        builder.Services.AddSingleton<ISubmissionStore, SqlSubmissionStore>();
+        builder.Services.AddSingleton<ILanguageStore, SqlLanguageStore>();
+        // Before the roles' services: the queue's channels are subscribed before workers and Kestrel start.
+        if (!builder.Services.TryAddRedis(builder.Configuration))
+        {
+            AddInProcessQueue(builder, options);
+        }
+        return builder;
+    }
+
+    /// <summary>The embedded queue: only a judge-server and worker in this same process share it.</summary>
+    private static void AddInProcessQueue(WebApplicationBuilder builder, StorageOptions options)
+    {
+        builder.Services.AddSingleton<IJobQueue, InProcessJobQueue>();
+        builder.Services.AddSingleton<ICompletionSignal, InProcessCompletionSignal>();
+        builder.Services.AddSingleton<IWorkerRegistry>(sp => new InProcessWorkerRegistry(
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, TimeSpan.FromSeconds(options.WorkerTtlSeconds)));
+        // The in-process queue dies with the process; the database does not. Whatever was accepted
+        // and not finished goes back into the queue at start, so nothing is lost.
         builder.Services.AddHostedService<RequeueUnfinished>();
         if ((builder.Roles() & (Roles.JudgeServer | Roles.JudgeWorker)) != (Roles.JudgeServer | Roles.JudgeWorker))
         {
             builder.Services.AddHostedService<SplitRolesWarning>();
         }
-        builder.Services.AddSingleton<ISubmissionStore, SqlSubmissionStore>();
-        builder.Services.AddSingleton<ILanguageStore, SqlLanguageStore>();
-        builder.Services.AddSingleton<IJobQueue, InProcessJobQueue>();
-        builder.Services.AddSingleton<ICompletionSignal, InProcessCompletionSignal>();
-        builder.Services.AddSingleton<IWorkerRegistry>(sp => new InProcessWorkerRegistry(
-            sp.GetService<TimeProvider>() ?? TimeProvider.System, TimeSpan.FromSeconds(options.WorkerTtlSeconds)));
-        return builder;
     }
 }
 
