@@ -71,8 +71,8 @@ internal static class PostgresConnectionString
         }
         catch (ArgumentException e)
         {
-            // The ArgumentException names the offending keyword, never its value.
-            throw new FormatException($"{source}: not a PostgreSQL connection string ({e.Message})", e);
+            // Not e.Message: a password with a stray ';' would show up in it as a "keyword".
+            throw new FormatException($"{source}: not a PostgreSQL URL or Npgsql connection string (Key=Value;...)", e);
         }
     }
 
