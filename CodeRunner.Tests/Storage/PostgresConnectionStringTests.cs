@@ -92,6 +92,18 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal("coderunner", b.ApplicationName);
     }
 
+    [Theory]
+    [InlineData("Host=h;MaxPoolSize=5;timeout=4")]
+    [InlineData("Host=h;maximum pool size=5;Timeout=4")]
+    [InlineData("postgres://u@h/d?MaxPoolSize=5&connect_timeout=4")]
+    public void Given_pool_settings_under_any_spelling_Then_they_win_over_the_defaults(string value)
+    {
+        var b = Parse(value);
+
+        Assert.Equal(5, b.MaxPoolSize);
+        Assert.Equal(4, b.Timeout);
+    }
+
     [Fact]
     public void Given_no_pool_settings_Then_the_service_defaults_apply()
     {
