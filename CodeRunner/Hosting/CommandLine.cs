@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using CodeRunner.Storage;
 
 namespace CodeRunner.Hosting;
 
 /// <summary>
-/// The command line: <c>coderunner --role X [flags]</c>. Usage errors print one line naming the
-/// valid choices and exit 2.
+/// The command line: <c>coderunner --role X [flags]</c>, or <c>coderunner migrate [--set ...]</c>.
+/// Usage errors print one line naming the valid choices and exit 2.
 /// </summary>
 public static class CommandLine
 {
@@ -26,6 +27,8 @@ public static class CommandLine
             Description = "any configuration value, e.g. --set Sandbox:Slots=4 (repeatable)",
             HelpName = "Section:Key=value",
             AllowMultipleArgumentsPerToken = false,
+            // migrate reads the same configuration, so it takes the same overrides.
+            Recursive = true,
         };
 
         var root = new RootCommand("CodeRunner: a Judge0 CE 1.13.1 compatible code execution service in one binary.");
@@ -33,6 +36,8 @@ public static class CommandLine
         root.Options.Add(judgeUrls);
         root.Options.Add(workerUrls);
         root.Options.Add(settings);
+        var migrate = new Command("migrate", "apply the database migrations to the configured PostgreSQL (POSTGRES_URL, DATABASE_URL, ...) and exit");
+        root.Subcommands.Add(migrate);
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new HelpWithEnvironment((SynchronousCommandLineAction)help.Action!);
 
@@ -48,15 +53,10 @@ public static class CommandLine
             {
                 return Fail(error!);
             }
-            var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            foreach (var item in parse.GetValue(settings) ?? [])
+            var overrides = Overrides(parse.GetValue(settings), out var setError);
+            if (overrides is null)
             {
-                var eq = item.IndexOf('=');
-                if (eq <= 0)
-                {
-                    return Fail($"--set needs Section:Key=value, got '{item}'");
-                }
-                overrides[item[..eq].Trim()] = item[(eq + 1)..];
+                return Fail(setError!);
             }
             if (parse.GetValue(judgeUrls) is { } j)
             {
@@ -68,6 +68,13 @@ public static class CommandLine
             }
             return await run(new RunOptions(roles.Value, overrides), ct);
         });
+        migrate.SetAction(async (parse, ct) =>
+        {
+            var overrides = Overrides(parse.GetValue(settings), out var setError);
+            return overrides is null
+                ? Fail(setError!)
+                : await MigrateCommand.RunAsync(overrides, Console.Out, Console.Error, ct);
+        });
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -75,6 +82,23 @@ public static class CommandLine
             return Fail($"{parsed.Errors[0].Message} (run with --help; valid roles: {RoleNames.Choices})");
         }
         return await parsed.InvokeAsync();
+    }
+
+    private static Dictionary<string, string?>? Overrides(string[]? items, out string? error)
+    {
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in items ?? [])
+        {
+            var eq = item.IndexOf('=');
+            if (eq <= 0)
+            {
+                error = $"--set needs Section:Key=value, got '{item}'";
+                return null;
+            }
+            overrides[item[..eq].Trim()] = item[(eq + 1)..];
+        }
+        error = null;
+        return overrides;
     }
 
     private static int Fail(string message)

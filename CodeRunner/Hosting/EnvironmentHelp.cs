@@ -5,6 +5,7 @@ internal static class EnvironmentHelp
 {
     public static readonly IReadOnlyList<(Roles Roles, string Name, string Meaning)> Variables =
     [
+        (Roles.JudgeServer | Roles.JudgeWorker, "POSTGRES_URL / DATABASE_URL", "PostgreSQL (postgres://user:pass@host:port/db?sslmode=require or Npgsql Key=Value); unset = SQLite"),
         (Roles.JudgeServer | Roles.JudgeWorker, "Storage__Sqlite", "SQLite file used when no database URL is set (default coderunner.db)"),
         (Roles.JudgeServer, "Judge__Urls", "judge API listen URLs (default http://127.0.0.1:2358)"),
         (Roles.JudgeServer, "AUTHN_HEADER / AUTHN_TOKEN", "authentication header name and token(s), space-separated (Judge0 names)"),

@@ -1,5 +1,6 @@
 using CodeRunner.Hosting;
 using CodeRunner.Storage.InProcess;
+using CodeRunner.Storage.Postgres;
 using CodeRunner.Storage.Redis;
 using CodeRunner.Storage.Sql;
 using CodeRunner.Storage.Sqlite;
@@ -7,14 +8,13 @@ using CodeRunner.Storage.Sqlite;
 namespace CodeRunner.Storage;
 
 /// <summary>
-/// Stores and queue shared by the judge roles: embedded (SQLite file + in-process queue) unless a
-/// database or queue URL is configured.
+/// Stores and queue shared by the judge roles: PostgreSQL when a database URL is configured, else
+/// a SQLite file; Redis when a Redis location is configured, else an in-process queue.
 /// </summary>
 public static class StorageModule
 {
-    /// <summary>Names under which a PostgreSQL or Redis URL may be configured (the seeds' names first).</summary>
-    internal static readonly string[] DatabaseUrlKeys = ["POSTGRES_URL", "DATABASE_URL", "Storage:Postgres"];
-    internal static readonly string[] QueueUrlKeys = ["REDIS_URL", "Storage:Redis"];
+    /// <summary>Names under which a PostgreSQL URL may be configured (the seeds' names first).</summary>
+    internal static readonly string[] DatabaseUrlKeys = ["POSTGRES_URL", "DATABASE_URL", "ConnectionStrings:Postgres", "Storage:Postgres"];
 
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
@@ -22,18 +22,12 @@ public static class StorageModule
         {
             return builder;
         }
-        var configured = DatabaseUrlKeys.Where(k => !string.IsNullOrWhiteSpace(builder.Configuration[k])).ToList();
-        if (configured.Count > 0)
-        {
-            // Falling back to the embedded stores would split a multi-machine deployment into islands.
-            throw new InvalidOperationException(
-                $"{string.Join(", ", configured)} is set, but this release has only the embedded database (SQLite); unset it");
-        }
-
         var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var database = new SqliteDatabase(options.Sqlite);
+        var database = PostgresDatabase.FromConfiguration(builder.Configuration, DatabaseUrlKeys)
+            ?? (SqlDatabase)new SqliteDatabase(options.Sqlite);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<SqlDatabase>(database);
+        // Through a factory so that the container disposes it (PostgreSQL's connection pool) at shutdown.
+        builder.Services.AddSingleton<SqlDatabase>(_ => database);
         // Registered before every role's services, so the schema exists before anything uses it.
         builder.Services.AddHostedService<MigrationService>();
         builder.Services.AddSingleton<ISubmissionStore, SqlSubmissionStore>();
@@ -80,9 +74,9 @@ internal sealed class MigrationService(SqlDatabase database, ILogger<MigrationSe
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var applied = await Migrator.MigrateAsync(database, cancellationToken);
-        if (applied > 0)
+        if (applied.Count > 0)
         {
-            logger.LogInformation("Applied {Count} database migration(s)", applied);
+            logger.LogInformation("Applied database migration(s) {Migrations}", string.Join(", ", applied));
         }
     }
 

@@ -16,20 +16,28 @@ internal static class DapperSetup
             return;
         }
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper maps DateTimeOffset parameters natively, bypassing a handler, unless the native
+        // mapping is removed first; then the handler writes UTC for every engine.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
     }
 
     /// <summary>
     /// SQLite has no timestamp type: timestamps are written as UTC ISO-8601 text (which sorts in
-    /// time order) and parsed back; engines with a real type hand over DateTime/DateTimeOffset.
+    /// time order) and parsed back; PostgreSQL's timestamptz takes a UTC DateTimeOffset and hands
+    /// back a UTC DateTime. Both keep microseconds, PostgreSQL's precision, so that a timestamp
+    /// reads back equal whichever engine stored it.
     /// </summary>
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
         {
+            var utc = value.ToUniversalTime();
+            utc = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
             parameter.Value = parameter is Microsoft.Data.Sqlite.SqliteParameter
-                ? value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
-                : value.ToUniversalTime();
+                ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
+                : utc;
         }
 
         public override DateTimeOffset Parse(object value) => value switch

@@ -10,7 +10,8 @@ namespace CodeRunner.Storage.Sql;
 /// </summary>
 internal static partial class Migrator
 {
-    public static async Task<int> MigrateAsync(SqlDatabase database, CancellationToken ct)
+    /// <summary>Returns the names of the migrations applied now, in order; empty when up to date.</summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(SqlDatabase database, CancellationToken ct)
     {
         var migrations = Embedded(database.MigrationsPrefix);
         await using var connection = await database.OpenAsync(ct);
@@ -20,7 +21,7 @@ internal static partial class Migrator
             transaction: transaction, cancellationToken: ct));
         var applied = (await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT version FROM schema_version", transaction: transaction, cancellationToken: ct))).ToHashSet();
-        var count = 0;
+        var done = new List<string>();
         foreach (var (version, name, sql) in migrations.Where(m => !applied.Contains(m.Version)))
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: ct));
@@ -28,10 +29,10 @@ internal static partial class Migrator
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @appliedAt)",
                 new { version, name, appliedAt = DateTimeOffset.UtcNow.ToString("O") },
                 transaction, cancellationToken: ct));
-            count++;
+            done.Add(name);
         }
         await transaction.CommitAsync(ct);
-        return count;
+        return done;
     }
 
     internal static IReadOnlyList<(long Version, string Name, string Sql)> Embedded(string prefix)

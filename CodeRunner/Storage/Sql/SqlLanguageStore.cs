@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 
 namespace CodeRunner.Storage.Sql;
@@ -15,26 +16,29 @@ internal sealed class SqlLanguageStore : ILanguageStore
         this.database = database;
     }
 
-    public async Task<IReadOnlyList<Language>> ListAsync(bool includeArchived, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        var where = includeArchived ? "" : "WHERE is_archived = @archived";
-        var rows = await connection.QueryAsync<LanguageRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM languages {where} ORDER BY name, id", new { archived = false }, cancellationToken: ct));
-        return rows.Select(r => r.ToLanguage()).ToList();
-    }
+    public Task<IReadOnlyList<Language>> ListAsync(bool includeArchived, CancellationToken ct) =>
+        database.IdempotentAsync<IReadOnlyList<Language>>(async connection =>
+        {
+            var where = includeArchived ? "" : "WHERE is_archived = @archived";
+            var rows = await connection.QueryAsync<LanguageRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM languages {where} ORDER BY name, id", new { archived = false }, cancellationToken: ct));
+            return rows.Select(r => r.ToLanguage()).ToList();
+        }, ct);
 
-    public async Task<Language?> GetAsync(int id, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<LanguageRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM languages WHERE id = @id", new { id }, cancellationToken: ct));
-        return row?.ToLanguage();
-    }
+    public Task<Language?> GetAsync(int id, CancellationToken ct) =>
+        database.IdempotentAsync(async connection =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<LanguageRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM languages WHERE id = @id", new { id }, cancellationToken: ct));
+            return row?.ToLanguage();
+        }, ct);
 
-    public async Task PublishAsync(IReadOnlyList<Language> available, CancellationToken ct)
+    // An upsert to the same values: safe to repeat after a dropped connection.
+    public Task PublishAsync(IReadOnlyList<Language> available, CancellationToken ct) =>
+        database.IdempotentAsync(connection => PublishAsync(connection, available, ct), ct);
+
+    private static async Task<bool> PublishAsync(DbConnection connection, IReadOnlyList<Language> available, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var language in available)
         {
@@ -49,6 +53,7 @@ internal sealed class SqlLanguageStore : ILanguageStore
                 transaction, cancellationToken: ct));
         }
         await transaction.CommitAsync(ct);
+        return true;
     }
 
     // Dapper needs a settable shape; the contract is a positional record.

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 
@@ -53,12 +54,9 @@ internal sealed class SqlSubmissionStore : ISubmissionStore
         await transaction.CommitAsync(ct);
     }
 
-    public async Task<Submission?> GetAsync(string token, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Submission>(new CommandDefinition(
-            $"SELECT {Columns} FROM submissions WHERE token = @token", new { token }, cancellationToken: ct));
-    }
+    public Task<Submission?> GetAsync(string token, CancellationToken ct) =>
+        database.IdempotentAsync(connection => connection.QuerySingleOrDefaultAsync<Submission>(new CommandDefinition(
+            $"SELECT {Columns} FROM submissions WHERE token = @token", new { token }, cancellationToken: ct)), ct);
 
     public async Task<IReadOnlyList<Submission?>> GetManyAsync(IReadOnlyList<string> tokens, CancellationToken ct)
     {
@@ -66,24 +64,30 @@ internal sealed class SqlSubmissionStore : ISubmissionStore
         {
             return [];
         }
-        await using var connection = await database.OpenAsync(ct);
-        var found = new Dictionary<string, Submission>(StringComparer.Ordinal);
-        // Dapper expands "IN @tokens" into one parameter per token; chunks stay under engine limits.
-        foreach (var chunk in tokens.Distinct(StringComparer.Ordinal).Chunk(500))
+        var found = await database.IdempotentAsync(async connection =>
         {
-            var rows = await connection.QueryAsync<Submission>(new CommandDefinition(
-                $"SELECT {Columns} FROM submissions WHERE token IN @tokens", new { tokens = chunk }, cancellationToken: ct));
-            foreach (var row in rows)
+            var found = new Dictionary<string, Submission>(StringComparer.Ordinal);
+            // SQLite gets one parameter per token; chunks stay under its limit.
+            foreach (var chunk in tokens.Distinct(StringComparer.Ordinal).Chunk(500))
             {
-                found[row.Token] = row;
+                var rows = await connection.QueryAsync<Submission>(new CommandDefinition(
+                    $"SELECT {Columns} FROM submissions WHERE {database.InList("token", "@tokens")}",
+                    new { tokens = chunk }, cancellationToken: ct));
+                foreach (var row in rows)
+                {
+                    found[row.Token] = row;
+                }
             }
-        }
+            return found;
+        }, ct);
         return tokens.Select(t => found.GetValueOrDefault(t)).ToList();
     }
 
-    public async Task<SubmissionPage> ListAsync(int page, int perPage, CancellationToken ct)
+    public Task<SubmissionPage> ListAsync(int page, int perPage, CancellationToken ct) =>
+        database.IdempotentAsync(connection => ListAsync(connection, page, perPage, ct), ct);
+
+    private static async Task<SubmissionPage> ListAsync(DbConnection connection, int page, int perPage, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM submissions", cancellationToken: ct));
         var items = await connection.QueryAsync<Submission>(new CommandDefinition(
@@ -99,13 +103,9 @@ internal sealed class SqlSubmissionStore : ISubmissionStore
             "DELETE FROM submissions WHERE token = @token", new { token }, cancellationToken: ct)) == 1;
     }
 
-    public async Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        var tokens = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT token FROM submissions WHERE status_id IN (1, 2) ORDER BY id", cancellationToken: ct));
-        return tokens.AsList();
-    }
+    public Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(CancellationToken ct) =>
+        database.IdempotentAsync<IReadOnlyList<string>>(async connection => (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT token FROM submissions WHERE status_id IN (1, 2) ORDER BY id", cancellationToken: ct))).AsList(), ct);
 
     public async Task<bool> MarkProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct)
     {
@@ -140,17 +140,19 @@ internal sealed class SqlSubmissionStore : ISubmissionStore
             result, cancellationToken: ct)) == 1;
     }
 
-    public async Task<IReadOnlyDictionary<int, long>> CountByStatusAsync(CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(long Key, long Count)>(new CommandDefinition(
-            "SELECT status_id, COUNT(*) FROM submissions GROUP BY status_id", cancellationToken: ct));
-        return rows.ToDictionary(r => (int)r.Key, r => r.Count);
-    }
+    public Task<IReadOnlyDictionary<int, long>> CountByStatusAsync(CancellationToken ct) =>
+        database.IdempotentAsync<IReadOnlyDictionary<int, long>>(async connection =>
+        {
+            var rows = await connection.QueryAsync<(long Key, long Count)>(new CommandDefinition(
+                "SELECT status_id, COUNT(*) FROM submissions GROUP BY status_id", cancellationToken: ct));
+            return rows.ToDictionary(r => (int)r.Key, r => r.Count);
+        }, ct);
 
-    public async Task<SubmissionStatistics> GetStatisticsAsync(DateTimeOffset since, CancellationToken ct)
+    public Task<SubmissionStatistics> GetStatisticsAsync(DateTimeOffset since, CancellationToken ct) =>
+        database.IdempotentAsync(connection => GetStatisticsAsync(connection, since, ct), ct);
+
+    private async Task<SubmissionStatistics> GetStatisticsAsync(DbConnection connection, DateTimeOffset since, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM submissions", cancellationToken: ct));
         var byLanguage = await connection.QueryAsync<(long Key, long Count)>(new CommandDefinition(
