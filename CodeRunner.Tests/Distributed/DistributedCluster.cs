@@ -94,7 +94,7 @@ internal sealed class DistributedCluster : IAsyncDisposable
     }
 
     /// <summary>Polls every token through the batch endpoint until all are final.</summary>
-    public static async Task<Dictionary<string, JsonObject>> WaitAllAsync(HttpClient client, IReadOnlyList<string> tokens, TimeSpan timeout)
+    public async Task<Dictionary<string, JsonObject>> WaitAllAsync(HttpClient client, IReadOnlyList<string> tokens, TimeSpan timeout)
     {
         var done = new Dictionary<string, JsonObject>();
         var deadline = DateTime.UtcNow + timeout;
@@ -118,12 +118,18 @@ internal sealed class DistributedCluster : IAsyncDisposable
             }
             if (done.Count < tokens.Count)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"{tokens.Count - done.Count} of {tokens.Count} submissions unfinished");
+                Assert.True(DateTime.UtcNow < deadline, $"{tokens.Count - done.Count} of {tokens.Count} submissions unfinished\n{Diagnostics()}");
                 await Task.Delay(200);
             }
         }
         return done;
     }
+
+    /// <summary>The end of every process's output, for a failure message.</summary>
+    public string Diagnostics() => string.Join("\n", Servers.Concat(Workers).Select(p =>
+        $"--- {p.Role} (pid {p.Pid}{(p.HasExited ? $", exited {p.ExitCode}" : "")}):\n{Tail(p.Output)}"));
+
+    private static string Tail(string text) => text.Length > 3000 ? text[^3000..] : text;
 
     public async ValueTask DisposeAsync()
     {

@@ -37,7 +37,7 @@ public sealed partial class FaultTests
         var tokens = new string[1000];
         await Parallel.ForEachAsync(Enumerable.Range(0, tokens.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
             tokens[i] = await DistributedCluster.SubmitAsync(clients[i % 2], Doubler(i)));
-        var results = await DistributedCluster.WaitAllAsync(clients[0], tokens, TimeSpan.FromMinutes(4));
+        var results = await cluster.WaitAllAsync(clients[0], tokens, TimeSpan.FromMinutes(4));
 
         for (var i = 0; i < tokens.Length; i++)
         {
@@ -68,7 +68,7 @@ public sealed partial class FaultTests
         }
 
         victim.Kill();
-        var results = await DistributedCluster.WaitAllAsync(client, tokens, TimeSpan.FromMinutes(2));
+        var results = await cluster.WaitAllAsync(client, tokens, TimeSpan.FromMinutes(2));
 
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -112,7 +112,7 @@ public sealed partial class FaultTests
         Assert.Contains(HttpStatusCode.ServiceUnavailable, codes);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("queue", await ready.Content.ReadAsStringAsync());
-        var results = await DistributedCluster.WaitAllAsync(client, accepted.Select(a => a.Token).ToList(), TimeSpan.FromMinutes(2));
+        var results = await cluster.WaitAllAsync(client, accepted.Select(a => a.Token).ToList(), TimeSpan.FromMinutes(2));
         Assert.All(accepted, a => Assert.Equal($"{a.I * 2}\n", results[a.Token]["stdout"]!.GetValue<string>()));
         Assert.True(accepted.Count >= 60, $"only {accepted.Count} accepted");
     }
@@ -152,7 +152,7 @@ public sealed partial class FaultTests
         Assert.True(codes.Take(10).All(c => c == HttpStatusCode.ServiceUnavailable), string.Join(",", codes));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("database unreachable", readyBody);
-        var results = await DistributedCluster.WaitAllAsync(client, accepted.Select(a => a.Token).ToList(), TimeSpan.FromMinutes(2));
+        var results = await cluster.WaitAllAsync(client, accepted.Select(a => a.Token).ToList(), TimeSpan.FromMinutes(2));
         Assert.All(accepted, a => Assert.Equal($"{a.I * 2}\n", results[a.Token]["stdout"]!.GetValue<string>()));
     }
 
@@ -171,10 +171,10 @@ public sealed partial class FaultTests
         var stopping = cluster.Workers[0];
         stopping.Terminate();
         Assert.True(await stopping.WaitForExitAsync(TimeSpan.FromSeconds(20)), "worker did not stop");
-        Assert.Equal(0, stopping.ExitCode);
+        Assert.True(stopping.ExitCode == 0, cluster.Diagnostics());
         Assert.Contains("handed back", stopping.Output);
         cluster.StartWorker();
-        var results = await DistributedCluster.WaitAllAsync(client, tokens, TimeSpan.FromMinutes(2));
+        var results = await cluster.WaitAllAsync(client, tokens, TimeSpan.FromMinutes(2));
 
         for (var i = 0; i < tokens.Count; i++)
         {

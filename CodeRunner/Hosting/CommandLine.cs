@@ -81,7 +81,9 @@ public static class CommandLine
         {
             return Fail($"{parsed.Errors[0].Message} (run with --help; valid roles: {RoleNames.Choices})");
         }
-        return await parsed.InvokeAsync();
+        // The host handles SIGTERM itself (a worker may spend its whole grace period handing jobs
+        // back); System.CommandLine would otherwise kill the process 2 s after the signal.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 
     private static Dictionary<string, string?>? Overrides(string[]? items, out string? error)
