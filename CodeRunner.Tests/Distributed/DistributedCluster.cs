@@ -100,7 +100,8 @@ internal sealed class DistributedCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (done.Count < tokens.Count)
         {
-            foreach (var chunk in tokens.Where(t => !done.ContainsKey(t)).Chunk(100))
+            // Judge0 answers at most max_submission_batch_size (20) tokens per batch request.
+            foreach (var chunk in tokens.Where(t => !done.ContainsKey(t)).Chunk(20))
             {
                 var response = await client.GetAsync($"/submissions/batch?tokens={string.Join(',', chunk)}&fields=token,stdout,status,message");
                 if (!response.IsSuccessStatusCode)

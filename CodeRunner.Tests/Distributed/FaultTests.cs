@@ -193,28 +193,29 @@ public sealed partial class FaultTests
         for (var death = 0; death < 2; death++)
         {
             var worker = cluster.Workers[^1];
-            await WaitForAsync(client, token, status => status == 2 && worker.Output.Contains("claiming"));
+            // Running on this very worker: the execution host names its process id.
+            await WaitForAsync(client, token, (status, host) => status == 2 && host.Contains($":{worker.Pid}:"));
             await Task.Delay(500);
             worker.Kill();
             await worker.WaitForExitAsync(TimeSpan.FromSeconds(10));
             cluster.StartWorker();
         }
-        var final = await WaitForAsync(client, token, status => status >= 3);
+        var final = await WaitForAsync(client, token, (status, _) => status >= 3);
 
         Assert.Equal(13, final["status"]!["id"]!.GetValue<int>());
         Assert.Contains("will not be run again", final["message"]!.GetValue<string>());
     }
 
-    private static async Task<JsonNode> WaitForAsync(HttpClient client, string token, Func<int, bool> condition)
+    private static async Task<JsonNode> WaitForAsync(HttpClient client, string token, Func<int, string, bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var response = await client.GetAsync($"/submissions/{token}?fields=status,message");
+            var response = await client.GetAsync($"/submissions/{token}?fields=status,message,execution_host");
             if (response.IsSuccessStatusCode)
             {
                 var node = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-                if (condition(node["status"]!["id"]!.GetValue<int>()))
+                if (condition(node["status"]!["id"]!.GetValue<int>(), node["execution_host"]?.GetValue<string>() ?? ""))
                 {
                     return node;
                 }

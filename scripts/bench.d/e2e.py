@@ -29,7 +29,7 @@ for i in range(0, a.count, 20):
 pending = set(tokens)
 wrong = 0
 while pending and time.monotonic() - start < a.timeout:
-    for chunk in [list(pending)[i:i + 100] for i in range(0, len(pending), 100)]:
+    for chunk in [list(pending)[i:i + 20] for i in range(0, len(pending), 20)]:
         status, body = call("GET", "/submissions/batch?fields=token,status,stdout&tokens=" + ",".join(chunk))
         for s in body["submissions"]:
             if s and s["status"]["id"] >= 3:
