@@ -31,7 +31,9 @@ public static class StorageModule
         // Registered before every role's services, so the schema exists before anything uses it.
         builder.Services.AddHostedService<MigrationService>();
         builder.Services.AddSingleton<ISubmissionStore, SqlSubmissionStore>();
-        builder.Services.AddSingleton<ILanguageStore, SqlLanguageStore>();
+        builder.Services.AddSingleton<SqlLanguageStore>();
+        builder.Services.AddSingleton<ILanguageStore>(sp => new CachedLanguageStore(
+            sp.GetRequiredService<SqlLanguageStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, TimeSpan.FromSeconds(options.LanguageCacheSeconds)));
         // Before the roles' services: the queue's channels are subscribed before workers and Kestrel start.
         if (!builder.Services.TryAddRedis(builder.Configuration))
         {
@@ -63,6 +65,9 @@ internal sealed class StorageOptions
 
     /// <summary>SQLite file used when no database URL is set.</summary>
     public string Sqlite { get; set; } = "coderunner.db";
+
+    /// <summary>How stale the in-memory language table may get (a worker elsewhere publishing).</summary>
+    public int LanguageCacheSeconds { get; set; } = 5;
 
     /// <summary>A worker silent for this long no longer counts in `/workers`.</summary>
     public int WorkerTtlSeconds { get; set; } = 30;
