@@ -6,6 +6,9 @@ internal static class EnvironmentHelp
     public static readonly IReadOnlyList<(Roles Roles, string Name, string Meaning)> Variables =
     [
         (Roles.JudgeServer | Roles.JudgeWorker, "POSTGRES_URL / DATABASE_URL", "PostgreSQL (postgres://user:pass@host:port/db?sslmode=require or Npgsql Key=Value); unset = SQLite"),
+        (Roles.JudgeServer | Roles.JudgeWorker, "REDIS_URL (or REDIS_HOST/PORT/PASSWORD)", "Redis job queue and wake-ups (redis:// or rediss://); unset = in-process queue"),
+        (Roles.JudgeServer | Roles.JudgeWorker, "Storage__RedisPrefix", "prefix of every Redis key (default coderunner:)"),
+        (Roles.JudgeServer | Roles.JudgeWorker, "Storage__VisibilityTimeoutSeconds", "a job whose worker stops renewing it is delivered again after this (default 30)"),
         (Roles.JudgeServer | Roles.JudgeWorker, "Storage__Sqlite", "SQLite file used when no database URL is set (default coderunner.db)"),
         (Roles.JudgeServer, "Judge__Urls", "judge API listen URLs (default http://127.0.0.1:2358)"),
         (Roles.JudgeServer, "AUTHN_HEADER / AUTHN_TOKEN", "authentication header name and token(s), space-separated (Judge0 names)"),
@@ -19,6 +22,8 @@ internal static class EnvironmentHelp
         (Roles.JudgeWorker, "Sandbox__Slots", "concurrent runs (default: number of cores)"),
         (Roles.JudgeWorker, "Sandbox__BoxRoot", "where per-run box folders live (default /var/lib/coderunner/boxes)"),
         (Roles.JudgeWorker, "Sandbox__UidBase", "first of the unprivileged uids, one per slot (default 60000)"),
+        (Roles.JudgeWorker, "Worker__MaxAttempts", "deliveries before a job is dead-lettered as status 13 (default 3)"),
+        (Roles.JudgeWorker, "Worker__StopGraceSeconds", "on SIGTERM, time running jobs get before they are handed back (default 20)"),
         (Roles.JudgeWorker, "MAX_EXTRACT_SIZE", "cap on unpacked additional_files, KB (default 10240)"),
         (Roles.JudgeWorker, "MAX_CPU_TIME_LIMIT, MAX_MEMORY_LIMIT, ...", "Judge0's maximum limits; compilation runs under them"),
         (Roles.JudgeWorker, "Sandbox__Cgroup", "auto, v1 or v2 (default auto)"),
