@@ -105,7 +105,7 @@ public sealed partial class FaultTests
         await SubmitSomeAsync(30, 10);
         var ready = await client.GetAsync("/health/ready");
         await cluster.Redis.StartAgainAsync();
-        await Task.Delay(1000);
+        await cluster.Servers[0].WaitHealthyAsync("/health/ready", seconds: 30);
         await SubmitSomeAsync(40, 30);
 
         Assert.DoesNotContain(HttpStatusCode.InternalServerError, codes);
@@ -114,7 +114,7 @@ public sealed partial class FaultTests
         Assert.Contains("queue", await ready.Content.ReadAsStringAsync());
         var results = await cluster.WaitAllAsync(client, accepted.Select(a => a.Token).ToList(), TimeSpan.FromMinutes(2));
         Assert.All(accepted, a => Assert.Equal($"{a.I * 2}\n", results[a.Token]["stdout"]!.GetValue<string>()));
-        Assert.True(accepted.Count >= 60, $"only {accepted.Count} accepted");
+        Assert.True(accepted.Count >= 60, $"only {accepted.Count} accepted: {string.Join(",", codes)}");
     }
 
     [Fact]
@@ -138,6 +138,7 @@ public sealed partial class FaultTests
         var ready = await client.GetAsync("/health/ready");
         var readyBody = await ready.Content.ReadAsStringAsync();
         await cluster.Postgres.StartAgainAsync();
+        await cluster.Servers[0].WaitHealthyAsync("/health/ready", seconds: 30);
         for (var i = 40; i < 70; i++)
         {
             var response = await client.PostAsJsonAsync("/submissions", Doubler(i));
@@ -152,6 +153,7 @@ public sealed partial class FaultTests
         Assert.True(codes.Take(10).All(c => c == HttpStatusCode.ServiceUnavailable), string.Join(",", codes));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("database unreachable", readyBody);
+        Assert.True(accepted.Count >= 60, $"only {accepted.Count} accepted: {string.Join(",", codes)}");
         var results = await cluster.WaitAllAsync(client, accepted.Select(a => a.Token).ToList(), TimeSpan.FromMinutes(2));
         Assert.All(accepted, a => Assert.Equal($"{a.I * 2}\n", results[a.Token]["stdout"]!.GetValue<string>()));
     }
