@@ -31,21 +31,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         await server.DisposeAsync();
     }
 
-    private static Submission New() => new()
-    {
-        Token = Guid.NewGuid().ToString(),
-        SourceCode = "print(1)"u8.ToArray(),
-        LanguageId = 71,
-        CreatedAt = DateTimeOffset.UtcNow,
-        NumberOfRuns = 1,
-        CpuTimeLimit = 5,
-        CpuExtraTime = 1,
-        WallTimeLimit = 10,
-        MemoryLimit = 128000,
-        StackLimit = 64000,
-        MaxProcessesAndOrThreads = 60,
-        MaxFileSize = 1024,
-    };
+    private static Submission New() => SubmissionStoreContract.New();
 
     /// <summary>Several connections in use at once, so the pool holds several idle ones afterwards.</summary>
     private async Task FillThePoolAsync(string token) =>

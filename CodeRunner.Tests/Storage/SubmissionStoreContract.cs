@@ -54,7 +54,7 @@ public abstract class SubmissionStoreContract : IAsyncLifetime
     protected static DateTimeOffset Microseconds(DateTimeOffset value) =>
         value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMicrosecond));
 
-    protected static Submission New(DateTimeOffset? created = null, int language = 71) => new()
+    internal static Submission New(DateTimeOffset? created = null, int language = 71) => new()
     {
         Token = Guid.NewGuid().ToString(),
         SourceCode = [0xff, 0x00, 0x41],
