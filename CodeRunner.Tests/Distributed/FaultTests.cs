@@ -159,6 +159,35 @@ public sealed partial class FaultTests
     }
 
     [Fact]
+    public async Task Given_redis_that_lost_its_data_Then_unfinished_submissions_are_queued_again_from_the_database()
+    {
+        await using var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 1,
+            ("Storage__ReconcileSeconds", "1"), ("Storage__ReconcileAgeSeconds", "0"));
+        using var client = Client(cluster.Servers[0]);
+        // The first worker published the languages; with it gone, submissions wait in Redis.
+        cluster.Workers[0].Terminate();
+        Assert.True(await cluster.Workers[0].WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        var tokens = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            tokens.Add(await DistributedCluster.SubmitAsync(client, Doubler(i)));
+        }
+
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{cluster.Redis.Port},allowAdmin=true"))
+        {
+            await redis.GetServers()[0].FlushAllDatabasesAsync();
+        }
+        cluster.StartWorker();
+        var results = await cluster.WaitAllAsync(client, tokens, TimeSpan.FromSeconds(60));
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            Assert.Equal($"{i * 2}\n", results[tokens[i]]["stdout"]!.GetValue<string>());
+        }
+        Assert.Contains("had lost", string.Join("\n", cluster.Servers.Concat(cluster.Workers).Select(p => p.Output)));
+    }
+
+    [Fact]
     public async Task Given_sigterm_to_a_busy_worker_Then_it_exits_cleanly_and_its_jobs_finish_or_are_handed_back()
     {
         await using var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 1, ("Worker__StopGraceSeconds", "2"));

@@ -106,7 +106,11 @@ public sealed class RedisConfigurationTests
     public async Task Given_redis_configured_Then_queue_signal_registry_and_maintenance_come_from_redis_on_one_multiplexer()
     {
         var server = await RedisServer.Shared;
-        var services = new ServiceCollection().AddLogging();
+        var directory = Directory.CreateTempSubdirectory("coderunner-reg-").FullName;
+        // The reconciler compares the queue with the database, as AddStorage registers it.
+        var services = new ServiceCollection().AddLogging()
+            .AddSingleton<CodeRunner.Storage.Sql.SqlDatabase>(new CodeRunner.Storage.Sqlite.SqliteDatabase(Path.Combine(directory, "r.db")))
+            .AddSingleton<ISubmissionStore, CodeRunner.Storage.Sql.SqlSubmissionStore>();
 
         Assert.True(services.TryAddRedis(Configuration(("REDIS_URL", server.Url), ("Storage:RedisPrefix", "reg:"), ("Storage:VisibilityTimeoutSeconds", "12"))));
         await using var provider = services.BuildServiceProvider();
@@ -116,6 +120,7 @@ public sealed class RedisConfigurationTests
         Assert.IsType<RedisCompletionSignal>(provider.GetRequiredService<ICompletionSignal>());
         Assert.IsType<RedisWorkerRegistry>(provider.GetRequiredService<IWorkerRegistry>());
         Assert.Contains(provider.GetServices<IHostedService>(), s => s is RedisQueueMaintenance);
+        Assert.Contains(provider.GetServices<IHostedService>(), s => s is QueueReconciler);
         Assert.Equal(("reg:", 12.0), (provider.GetRequiredService<RedisOptions>().RedisPrefix, provider.GetRequiredService<RedisOptions>().VisibilityTimeoutSeconds));
         Assert.True(provider.GetRequiredService<IConnectionMultiplexer>().IsConnected);
     }

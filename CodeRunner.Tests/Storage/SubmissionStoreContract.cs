@@ -268,9 +268,21 @@ public abstract class SubmissionStoreContract : IAsyncLifetime
         await Store.MarkProcessingAsync(processing.Token, "w", DateTimeOffset.UtcNow, Ct);
         await Store.SaveResultAsync(Result(finished.Token, 3), Ct);
 
-        var tokens = await Store.ListUnfinishedTokensAsync(Ct);
+        var tokens = await Store.ListUnfinishedTokensAsync(DateTimeOffset.UtcNow.AddMinutes(1), Ct);
 
         Assert.Equal([queued.Token, processing.Token, queuedLater.Token], tokens);
+    }
+
+    [Fact]
+    public async Task Given_an_age_bound_Then_unfinished_submissions_created_since_are_left_out()
+    {
+        var old = New(created: Now().AddMinutes(-10));
+        var fresh = New(created: Now());
+        await Store.InsertAsync([old, fresh], Ct);
+
+        var tokens = await Store.ListUnfinishedTokensAsync(Now().AddMinutes(-5), Ct);
+
+        Assert.Equal([old.Token], tokens);
     }
 
     [Fact]

@@ -15,8 +15,8 @@ public interface ISubmissionStore
 
     Task<bool> DeleteAsync(string token, CancellationToken ct);
 
-    /// <summary>Tokens still In Queue or Processing, oldest first (to re-queue after a restart).</summary>
-    Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(CancellationToken ct);
+    /// <summary>Tokens still In Queue or Processing created before <paramref name="createdBefore"/>, oldest first (to re-queue what a queue lost).</summary>
+    Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(DateTimeOffset createdBefore, CancellationToken ct);
 
     /// <summary>In Queue → Processing. False when the submission is gone or already final.</summary>
     Task<bool> MarkProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct);

@@ -93,7 +93,8 @@ internal sealed class RequeueUnfinished(ISubmissionStore store, IJobQueue queue,
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var tokens = await store.ListUnfinishedTokensAsync(cancellationToken);
+        // Everything accepted before this process started: nothing of it can be in this new queue.
+        var tokens = await store.ListUnfinishedTokensAsync(DateTimeOffset.UtcNow, cancellationToken);
         if (tokens.Count > 0)
         {
             await queue.EnqueueAsync(tokens, cancellationToken);

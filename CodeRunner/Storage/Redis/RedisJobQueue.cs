@@ -151,6 +151,10 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
         }
     }
 
+    /// <summary>Every token the queue holds, waiting or claimed.</summary>
+    internal async Task<HashSet<string>> KnownTokensAsync() =>
+        (await Db.HashValuesAsync(_keys.Jobs)).Select(v => (string)v!).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Claimed and not yet completed, released or dead-lettered (any process).</summary>
     internal Task<long> ClaimedCountAsync() => Db.SortedSetLengthAsync(_keys.Claims);
 

@@ -26,6 +26,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Sorted set of worker ids scored by last heartbeat (unix ms).</summary>
     public RedisKey Workers { get; } = prefix + "workers";
 
+    /// <summary>Held by the process reconciling the database with the queue this round.</summary>
+    public RedisKey ReconcileLock { get; } = prefix + "reconcile-lock";
+
     public RedisKey Worker(string id) => prefix + "worker:" + id;
 
     /// <summary>Published whenever jobs become claimable, so idle claimers need not poll hard.</summary>

@@ -26,6 +26,7 @@ internal static class RedisStorage
         services.AddSingleton<IWorkerRegistry>(sp => new RedisWorkerRegistry(
             sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHostedService<RedisQueueMaintenance>();
+        services.AddHostedService<QueueReconciler>();
         return true;
     }
 

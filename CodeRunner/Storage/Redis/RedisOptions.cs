@@ -17,6 +17,12 @@ internal sealed class RedisOptions
     /// <summary>Connect, command and reconnect timeouts: an outage surfaces as an error within this.</summary>
     public double RedisTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>How often the database is compared with the queue (one process does it per round).</summary>
+    public double ReconcileSeconds { get; set; } = 60;
+
+    /// <summary>Only submissions older than this are re-queued (younger ones may be between insert and enqueue).</summary>
+    public double ReconcileAgeSeconds { get; set; } = 120;
+
     public TimeSpan VisibilityTimeout => TimeSpan.FromSeconds(VisibilityTimeoutSeconds);
 
     /// <summary>Claims are renewed, and expired ones swept, three times per timeout: one missed beat is not fatal.</summary>

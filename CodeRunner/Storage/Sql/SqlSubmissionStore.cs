@@ -103,9 +103,10 @@ internal sealed class SqlSubmissionStore : ISubmissionStore
             "DELETE FROM submissions WHERE token = @token", new { token }, cancellationToken: ct)) == 1;
     }
 
-    public Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(CancellationToken ct) =>
+    public Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(DateTimeOffset createdBefore, CancellationToken ct) =>
         database.IdempotentAsync<IReadOnlyList<string>>(async connection => (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT token FROM submissions WHERE status_id IN (1, 2) ORDER BY id", cancellationToken: ct))).AsList(), ct);
+            "SELECT token FROM submissions WHERE status_id IN (1, 2) AND created_at < @createdBefore ORDER BY id",
+            new { createdBefore }, cancellationToken: ct))).AsList(), ct);
 
     public async Task<bool> MarkProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct)
     {
