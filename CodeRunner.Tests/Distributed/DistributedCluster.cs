@@ -15,6 +15,7 @@ internal sealed class DistributedCluster : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private readonly int _number = Interlocked.Increment(ref clusters);
     private int _workers;
+    private readonly List<string> _cgroupNames = [];
 
     private DistributedCluster(PostgresServer postgres, RedisServer redis, string database, string dir, IReadOnlyDictionary<string, string> settings)
     {
@@ -80,6 +81,7 @@ internal sealed class DistributedCluster : IAsyncDisposable
             ["Sandbox__BoxRoot"] = Path.Combine(_dir, $"boxes-{n}"),
             ["Sandbox__UidBase"] = (120000 + Environment.ProcessId % 1000 * 100 + _number * 20 + n * 4).ToString(),
         };
+        _cgroupNames.Add(environment["Sandbox__CgroupName"]);
         var worker = CodeRunnerProcess.Start("judge-worker", _dir, environment);
         Workers.Add(worker);
         return worker;
@@ -137,6 +139,7 @@ internal sealed class DistributedCluster : IAsyncDisposable
         await Task.WhenAll(Servers.Concat(Workers).Select(p => p.DisposeAsync().AsTask()));
         await Redis.DisposeAsync();
         await Postgres.DisposeAsync();
+        HostLeftovers.Remove(_dir, _cgroupNames);
         try
         {
             Directory.Delete(_dir, recursive: true);

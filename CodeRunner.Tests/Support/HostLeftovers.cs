@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace CodeRunner.Tests.Support;
+
+/// <summary>
+/// What a worker killed with SIGKILL cannot clean up itself: its slots' tmpfs mounts and its
+/// (empty) cgroups. Tests that kill workers remove them, so runs do not pile them up.
+/// </summary>
+internal static partial class HostLeftovers
+{
+    public static void Remove(string directory, IEnumerable<string> cgroupNames)
+    {
+        foreach (var mountPoint in MountPointsUnder(directory).OrderByDescending(m => m.Length))
+        {
+            _ = Umount2(mountPoint, 2 /* MNT_DETACH */);
+        }
+        foreach (var name in cgroupNames)
+        {
+            foreach (var hierarchy in Directory.Exists("/sys/fs/cgroup") ? Directory.GetDirectories("/sys/fs/cgroup") : [])
+            {
+                var group = Path.Combine(hierarchy, name);
+                if (!Directory.Exists(group))
+                {
+                    continue;
+                }
+                // cgroupfs directories are removed with rmdir, children first; their files go with them.
+                foreach (var child in Directory.GetDirectories(group).Append(group))
+                {
+                    try
+                    {
+                        Directory.Delete(child);
+                    }
+                    catch (IOException)
+                    {
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> MountPointsUnder(string directory) =>
+        File.ReadLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' ')[4].Replace("\\040", " "))
+            .Where(point => point.StartsWith(directory.TrimEnd('/') + "/", StringComparison.Ordinal))
+            .Distinct();
+
+    [LibraryImport("libc", EntryPoint = "umount2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Umount2(string target, int flags);
+}
