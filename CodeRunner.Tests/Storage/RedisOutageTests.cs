@@ -86,7 +86,7 @@ public sealed class RedisOutageTests
     {
         await using var server = await RedisServer.StartAsync();
         await server.StopAsync();
-        await using var redis = await RedisConnect.ConnectAsync(server);
+        await using var redis = await RedisConnect.ConnectAsync(server, waitUntilUp: false);
         var options = RedisConnect.Options();
         await using var queue = new RedisJobQueue(redis, options, NullLogger<RedisJobQueue>.Instance);
         await using var signal = new RedisCompletionSignal(redis, options);
