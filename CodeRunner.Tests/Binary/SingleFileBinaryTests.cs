@@ -70,7 +70,7 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary) : IClassFixtur
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(judge), Timeout = TimeSpan.FromSeconds(60) };
-            await WaitHealthyAsync(worker, output);
+            await Health.WaitAsync(new Uri(worker), "/health", TimeSpan.FromSeconds(60), describe: () => { lock (output) { return output.ToString(); } });
 
             var response = await http.PostAsJsonAsync("/submissions?wait=true", new { language_id = 71, source_code = "print('hello from one file')" });
             var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -81,31 +81,10 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary) : IClassFixtur
         }
         finally
         {
-            await Cli.Wrap("kill").WithArguments(["-TERM", process.Id.ToString()]).WithValidation(CommandResultValidation.None).ExecuteAsync();
+            _ = Health.Signal(process.Id, Health.SigTerm);
         }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, output.ToString());
-    }
-
-    private static async Task WaitHealthyAsync(string worker, StringBuilder output)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(worker) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("coderunner --role all did not become healthy: " + output);
     }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace CodeRunner.Tests.Support;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace CodeRunner.Tests.Support;
 /// needed), as a separate machine would run it: its own roles, ports and environment. Output is
 /// kept for assertions; Kill is SIGKILL (machine loss), Terminate is SIGTERM (systemd stop).
 /// </summary>
-internal sealed partial class CodeRunnerProcess : IAsyncDisposable
+internal sealed class CodeRunnerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -62,38 +60,15 @@ internal sealed partial class CodeRunnerProcess : IAsyncDisposable
         return running;
     }
 
-    /// <summary>Waits until /health (or /health/ready) answers 200.</summary>
-    public async Task WaitHealthyAsync(string path = "/health", int seconds = 60)
-    {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"{Role} exited with {_process.ExitCode}:\n{Output}");
-            }
-            try
-            {
-                if ((await http.GetAsync(path)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{Role} not healthy at {path}:\n{Output}");
-            }
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>Waits until /health (or /health/ready) answers 200; gives up if the process exits.</summary>
+    public Task WaitHealthyAsync(string path = "/health", int seconds = 60) =>
+        Health.WaitAsync(Url, path, TimeSpan.FromSeconds(seconds),
+            giveUp: _ => _process.HasExited ? $"{Role} exited with {_process.ExitCode}" : null,
+            describe: () => Output);
 
-    public void Kill() => _ = Signal(_process.Id, 9);
+    public void Kill() => _ = Health.Signal(_process.Id, Health.SigKill);
 
-    public void Terminate() => _ = Signal(_process.Id, 15);
+    public void Terminate() => _ = Health.Signal(_process.Id, Health.SigTerm);
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
@@ -138,6 +113,4 @@ internal sealed partial class CodeRunnerProcess : IAsyncDisposable
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Signal(int pid, int signal);
 }

@@ -60,29 +60,10 @@ internal sealed class RunningApp : IAsyncDisposable
         var running = new RunningApp(app, dir, judge, worker);
         if (roles.HasFlag(Roles.JudgeWorker))
         {
-            await running.WaitForWorkerAsync();
+            await Health.WaitAsync(worker, "/health", TimeSpan.FromSeconds(60),
+                giveUp: body => body?.Contains("failed") == true ? "the worker failed to start" : null);
         }
         return running;
-    }
-
-    private async Task WaitForWorkerAsync()
-    {
-        using var http = new HttpClient { BaseAddress = WorkerUrl };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var response = await http.GetAsync("/health");
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-            var body = await response.Content.ReadAsStringAsync();
-            if (body.Contains("failed") || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"worker did not become ready: {body}");
-            }
-            await Task.Delay(100);
-        }
     }
 
     public async ValueTask DisposeAsync()

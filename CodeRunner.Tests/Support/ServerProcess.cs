@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace CodeRunner.Tests.Support;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace CodeRunner.Tests.Support;
 /// Debian's packages: started, stopped (gracefully or with SIGKILL) and started again on the same
 /// port and data, so tests can take it away under load.
 /// </summary>
-internal sealed partial class ServerProcess(string name, ProcessStartInfo start) : IDisposable
+internal sealed class ServerProcess(string name, ProcessStartInfo start) : IDisposable
 {
     private Process? _process;
     private readonly StringBuilder _log = new();
@@ -43,7 +41,7 @@ internal sealed partial class ServerProcess(string name, ProcessStartInfo start)
         {
             return;
         }
-        _ = Kill(process.Id, kill ? 9 : signal == 0 ? 15 : signal);
+        _ = Health.Signal(process.Id, kill ? Health.SigKill : signal == 0 ? Health.SigTerm : signal);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
     }
@@ -52,7 +50,7 @@ internal sealed partial class ServerProcess(string name, ProcessStartInfo start)
     {
         if (_process is { HasExited: false } process)
         {
-            _ = Kill(process.Id, 9);
+            _ = Health.Signal(process.Id, Health.SigKill);
             process.WaitForExit(10_000);
         }
         _process?.Dispose();
@@ -84,7 +82,7 @@ internal sealed partial class ServerProcess(string name, ProcessStartInfo start)
             {
                 if (!p.HasExited)
                 {
-                    _ = Kill(p.Id, 9);
+                    _ = Health.Signal(p.Id, Health.SigKill);
                 }
             }
             catch (InvalidOperationException)
@@ -93,6 +91,4 @@ internal sealed partial class ServerProcess(string name, ProcessStartInfo start)
         }
     };
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }
