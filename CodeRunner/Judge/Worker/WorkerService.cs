@@ -162,25 +162,26 @@ internal sealed class WorkerService(
         }
     }
 
-    /// <summary>Stores the result once, wakes waiters, completes the job; outages are waited out.</summary>
-    private async Task FinishAsync(ClaimedJob job, SubmissionResult result, CancellationToken abort)
+    private Task FinishAsync(ClaimedJob job, SubmissionResult result, CancellationToken abort) =>
+        SettleAsync(job, result, () => queue.CompleteAsync(job, abort), abort);
+
+    /// <summary>A job that was claimed MaxAttempts times without finishing kept killing its workers.</summary>
+    private Task DeadLetterAsync(ClaimedJob job, CancellationToken abort)
+    {
+        var message = $"this submission was abandoned by {job.Attempt - 1} workers that stopped while running it; it will not be run again";
+        logger.LogWarning("Submission {Token}: dead-lettered after {Attempts} attempts", job.Token, job.Attempt - 1);
+        return SettleAsync(job, ResultOf(job.Token, ExecutionReport.Internal(message)), () => queue.DeadLetterAsync(job, message, abort), abort);
+    }
+
+    /// <summary>Stores the final result once, wakes waiters, then takes the job off the queue; outages are waited out.</summary>
+    private async Task SettleAsync(ClaimedJob job, SubmissionResult result, Func<ValueTask> takeOffQueue, CancellationToken abort)
     {
         if (await Dependency.RetryAsync(() => submissions.SaveResultAsync(result, abort), logger, abort))
         {
             logger.LogInformation("Submission {Token} finished: status {Status} (attempt {Attempt})", job.Token, result.StatusId, job.Attempt);
         }
         await Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort);
-        await Dependency.RetryAsync(() => queue.CompleteAsync(job, abort).AsTask(), logger, abort);
-    }
-
-    /// <summary>A job that was claimed MaxAttempts times without finishing kept killing its workers.</summary>
-    private async Task DeadLetterAsync(ClaimedJob job, CancellationToken abort)
-    {
-        var message = $"this submission was abandoned by {job.Attempt - 1} workers that stopped while running it; it will not be run again";
-        logger.LogWarning("Submission {Token}: dead-lettered after {Attempts} attempts", job.Token, job.Attempt - 1);
-        await Dependency.RetryAsync(() => submissions.SaveResultAsync(ResultOf(job.Token, ExecutionReport.Internal(message)), abort), logger, abort);
-        await Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort);
-        await Dependency.RetryAsync(() => queue.DeadLetterAsync(job, message, abort).AsTask(), logger, abort);
+        await Dependency.RetryAsync(() => takeOffQueue().AsTask(), logger, abort);
     }
 
     private SubmissionResult ResultOf(string token, ExecutionReport r) => new(
