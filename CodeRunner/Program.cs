@@ -1,6 +1,9 @@
+using CodeRunner.Client;
 using CodeRunner.Hosting;
 using CodeRunner.Judge.Server;
 using CodeRunner.Judge.Worker;
+using CodeRunner.Lb;
+using CodeRunner.Runner;
 using CodeRunner.Storage;
 
 return await CommandLine.InvokeAsync(args, async (options, ct) =>
@@ -17,11 +20,17 @@ public partial class Program
     {
         var builder = HostingModule.CreateBuilder(options);
         builder.AddStorage();
+        builder.AddClient();
+        builder.AddRunner();
+        builder.AddLb();
         builder.AddJudgeServer();
         builder.AddJudgeWorker();
         builder.AddCarterModules();
 
         var app = builder.Build();
+        app.MapClient();
+        app.MapRunner();
+        app.MapLb();
         app.MapJudgeServer();
         app.MapJudgeWorker();
         return app;

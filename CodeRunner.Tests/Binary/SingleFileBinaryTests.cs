@@ -30,7 +30,6 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary) : IClassFixtur
     [InlineData("--role", "bogus")]
     [InlineData("--role")]
     [InlineData("--role", "all", "--no-such-flag")]
-    [InlineData("--role", "client")]
     [InlineData]
     public async Task Given_bad_usage_Then_exits_2_with_one_line_naming_the_valid_roles(params string[] args)
     {
@@ -58,6 +57,8 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary) : IClassFixtur
         {
             "--role", "all", "--judge-urls", judge, "--worker-urls", worker, "--set", "Sandbox:Slots=1", "--set", $"Sandbox:UidBase={160000 + Environment.ProcessId % 1000 * 4}",
             "--set", $"Sandbox:BoxRoot={binary.Folder}/boxes", "--set", $"Sandbox:CgroupName=coderunner-bin-{Guid.NewGuid():N}",
+            "--set", $"Client:Urls=http://127.0.0.1:{FreePort.Next()}", "--set", $"Runner:Urls=http://127.0.0.1:{FreePort.Next()}",
+            "--set", $"Lb:Urls=http://127.0.0.1:{FreePort.Next()}",
         })
         {
             start.ArgumentList.Add(arg);

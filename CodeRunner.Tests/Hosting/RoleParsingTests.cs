@@ -8,7 +8,7 @@ public sealed class RoleParsingTests
     [InlineData("judge-server", Roles.JudgeServer)]
     [InlineData("judge-server,judge-worker", Roles.JudgeServer | Roles.JudgeWorker)]
     [InlineData(" judge-worker , judge-server ", Roles.JudgeServer | Roles.JudgeWorker)]
-    [InlineData("all", RoleNames.Available)]
+    [InlineData("all", Roles.All)]
     public void Given_valid_role_list_Then_parses_to_flags(string value, Roles expected)
     {
         Assert.Equal(expected, RoleNames.Parse(value, out var error));
@@ -24,15 +24,5 @@ public sealed class RoleParsingTests
         {
             Assert.Contains(name, error);
         }
-    }
-
-    [Theory]
-    [InlineData("client")]
-    [InlineData("runner")]
-    [InlineData("lb,judge-server")]
-    public void Given_role_not_built_yet_Then_error_says_it_is_not_available(string value)
-    {
-        Assert.Null(RoleNames.Parse(value, out var error));
-        Assert.Contains("not available in this release yet", error);
     }
 }

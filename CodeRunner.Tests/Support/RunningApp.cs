@@ -29,6 +29,12 @@ internal sealed class RunningApp : IAsyncDisposable
 
     public HttpClient Judge { get; }
 
+    public Uri ClientUrl { get; private init; } = null!;
+
+    public Uri RunnerUrl { get; private init; } = null!;
+
+    public Uri LbUrl { get; private init; } = null!;
+
     public IServiceProvider Services => _app.Services;
 
     public static async Task<RunningApp> StartAsync(Roles roles, params (string Key, string? Value)[] settings)
@@ -41,6 +47,9 @@ internal sealed class RunningApp : IAsyncDisposable
         var worker = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var all = new Dictionary<string, string?>
         {
+            ["Client:Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Runner:Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Lb:Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Judge:Urls"] = judge.ToString().TrimEnd('/'),
             ["Worker:Urls"] = worker.ToString().TrimEnd('/'),
             ["Storage:Sqlite"] = Path.Combine(dir.FullName, "coderunner.db"),
@@ -57,7 +66,12 @@ internal sealed class RunningApp : IAsyncDisposable
         }
         var app = Program.Build(new RunOptions(roles, all));
         await app.StartAsync();
-        var running = new RunningApp(app, dir, judge, worker);
+        var running = new RunningApp(app, dir, judge, worker)
+        {
+            ClientUrl = new Uri(all["Client:Urls"]!),
+            RunnerUrl = new Uri(all["Runner:Urls"]!),
+            LbUrl = new Uri(all["Lb:Urls"]!),
+        };
         if (roles.HasFlag(Roles.JudgeWorker))
         {
             await Health.WaitAsync(worker, "/health", TimeSpan.FromSeconds(60),

@@ -35,8 +35,7 @@ internal static class EnvironmentHelp
         output.WriteLine("Roles:");
         foreach (var (name, role, does) in RoleNames.Known)
         {
-            var note = role == Roles.All || RoleNames.Available.HasFlag(role) ? "" : " (not in this release yet)";
-            output.WriteLine($"  {name,-14}{does}{note}");
+            output.WriteLine($"  {name,-14}{does}");
         }
         output.WriteLine();
         output.WriteLine("Environment (any setting also works as Section__Key, e.g. Judge__Urls):");

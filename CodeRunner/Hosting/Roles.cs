@@ -22,11 +22,8 @@ public static class RoleNames
         ("lb", Roles.Lb, "load balancer (YARP) across judge servers"),
         ("judge-server", Roles.JudgeServer, "the Judge0 CE 1.13.1 REST API; stores and enqueues submissions"),
         ("judge-worker", Roles.JudgeWorker, "claims jobs, compiles and runs them in the sandbox"),
-        ("all", Roles.All, "every available role in one process, each on its own loopback port"),
+        ("all", Roles.All, "every role in one process, each on its own loopback port"),
     ];
-
-    /// <summary>Roles this build can run. The others come in later releases.</summary>
-    public const Roles Available = Roles.JudgeServer | Roles.JudgeWorker;
 
     public static string Choices => string.Join(", ", Known.Select(k => k.Name));
 
@@ -43,17 +40,11 @@ public static class RoleNames
                 error = $"unknown role '{part}'; valid roles: {Choices}";
                 return null;
             }
-            result |= match.Role == Roles.All ? Available : match.Role;
+            result |= match.Role;
         }
         if (result == Roles.None)
         {
             error = $"--role needs a value; valid roles: {Choices}";
-            return null;
-        }
-        var missing = result & ~Available;
-        if (missing != Roles.None)
-        {
-            error = $"role '{Describe(missing)}' is not available in this release yet; available roles: {Describe(Available)}, all";
             return null;
         }
         return result;

@@ -27,7 +27,7 @@ public static class JudgeServerModule
         {
             return builder;
         }
-        builder.ListenAs(Roles.JudgeServer, "Judge:Urls");
+        builder.ListenAs(Roles.JudgeServer, JudgeUrlsKey(builder));
         builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubmissionBuilder>();
@@ -42,6 +42,15 @@ public static class JudgeServerModule
         builder.AddCarterModule<SessionsModule>();
         return builder;
     }
+
+    /// <summary>
+    /// In one process with the lb, the lb keeps the public Judge0 port (2358) and the judge-server
+    /// moves to <c>Judge:UrlsBehindLb</c> (2359) unless it was given a port of its own.
+    /// </summary>
+    public static string JudgeUrlsKey(IHostApplicationBuilder builder) =>
+        builder.Roles().HasFlag(Roles.Lb) && builder.Configuration["Judge:Urls"] == builder.Configuration["Lb:Urls"]
+            ? "Judge:UrlsBehindLb"
+            : "Judge:Urls";
 
     public static WebApplication MapJudgeServer(this WebApplication app)
     {
