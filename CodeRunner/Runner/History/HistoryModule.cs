@@ -1,4 +1,6 @@
+using CodeRunner.Runner.History.Mongo;
 using CodeRunner.Runner.History.Sqlite;
+using MongoDB.Driver;
 
 namespace CodeRunner.Runner.History;
 
@@ -14,7 +16,12 @@ public static class HistoryModule
         var mongoKey = HistoryOptions.MongoUrlKeys.FirstOrDefault(k => !string.IsNullOrWhiteSpace(configuration[k]));
         if (mongoKey is not null)
         {
-            throw new NotImplementedException("MongoDB history store: not yet");
+            var url = MongoUrl.Create(configuration[mongoKey]);
+            var databaseName = string.IsNullOrEmpty(url.DatabaseName) ? options.MongoDatabase : url.DatabaseName;
+            // Through a factory so that the container disposes the client (its connection pool) at shutdown.
+            services.AddSingleton(_ => new MongoClient(url));
+            services.AddSingleton<IHistoryStore>(sp => new MongoHistoryStore(
+                sp.GetRequiredService<MongoClient>().GetDatabase(databaseName), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         }
         else
         {
