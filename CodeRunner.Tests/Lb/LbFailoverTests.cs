@@ -84,6 +84,7 @@ public sealed class LbFailoverTests(ITestOutputHelper output)
             back[i] = (await client.GetAsync($"/statuses?back={i}")).StatusCode;
         }
 
+        // Still in: the passive check does not take it out again for failures from before its restart.
         Assert.Contains("judge-1", cluster.Available());
         Assert.All(back, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.InRange(cluster.Received(0, "/statuses?back="), 10, 90);
