@@ -5,6 +5,20 @@ internal static class EnvironmentHelp
 {
     public static readonly IReadOnlyList<(Roles Roles, string Name, string Meaning)> Variables =
     [
+        (Roles.Runner, "Runner__Urls", "runner listen URLs (default http://127.0.0.1:4000)"),
+        (Roles.Runner, "JUDGE0_URL", "the judge tier (the lb) to forward to (default: the lb's first URL; in-process judge-server without lb: its URL)"),
+        (Roles.Runner, "JUDGE0_AUTH_HEADER / JUDGE0_AUTH_TOKEN", "header and token the runner adds for the judge tier (default X-Auth-Token; in-process: AUTHN_TOKEN)"),
+        (Roles.Runner, "RATE_LIMIT_MAX / RATE_LIMIT_WINDOW", "submissions per window (seconds) per key or session; a batch counts as its size (default 30 / 60)"),
+        (Roles.Runner, "Runner__ReadLimitFactor", "other calls (polling, history, settings) get this many times RATE_LIMIT_MAX (default 10)"),
+        (Roles.Runner, "Runner__SessionRateLimitMax", "POST /sessions per window per client IP (default RATE_LIMIT_MAX)"),
+        (Roles.Runner, "Runner__TrustedProxies", "IPs/CIDRs whose X-Forwarded-For names the client (--role all adds loopback)"),
+        (Roles.Runner, "ALLOWED_ORIGINS", "browser origins allowed by CORS, comma separated (default none: no CORS headers)"),
+        (Roles.Runner, "Runner__MaxRequestBytes", "largest request body (default 1048576; 413 above)"),
+        (Roles.Runner, "Runner__MaxBatchSize", "submissions in one batch (default 20)"),
+        (Roles.Runner, "Runner__SessionHours", "browser session lifetime in hours (default 168)"),
+        (Roles.Runner, "Runner__JudgeTimeoutSeconds", "longest wait for the judge tier per call (default 90; 504 above)"),
+        (Roles.Runner, "MONGO_URL", "MongoDB for keys, sessions, history and settings; unset = SQLite"),
+        (Roles.Runner, "Runner__Sqlite", "SQLite file used when MONGO_URL is unset (default runner.db)"),
         (Roles.JudgeServer | Roles.JudgeWorker, "POSTGRES_URL / DATABASE_URL", "PostgreSQL (postgres://user:pass@host:port/db?sslmode=require or Npgsql Key=Value); unset = SQLite"),
         (Roles.JudgeServer | Roles.JudgeWorker, "REDIS_URL (or REDIS_HOST/PORT/PASSWORD)", "Redis job queue and wake-ups (redis:// or rediss://); unset = in-process queue"),
         (Roles.JudgeServer | Roles.JudgeWorker, "Storage__RedisPrefix", "prefix of every Redis key (default coderunner:)"),
