@@ -85,6 +85,18 @@ public sealed class HistoryRegistrationTests
     }
 
     [Fact]
+    public void Given_runner_sqlite_file_same_as_the_judges_Then_registration_fails_naming_both_settings()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"coderunner-{Guid.NewGuid():N}.db");
+
+        var e = Assert.Throws<FormatException>(() => Build(("Runner:Sqlite", path), ("Storage:Sqlite", path)));
+
+        Assert.StartsWith("Runner:Sqlite:", e.Message);
+        Assert.Contains("Storage:Sqlite", e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void Given_malformed_mongo_url_Then_registration_fails_naming_the_key_but_not_the_password()
     {
         var e = Assert.Throws<FormatException>(() => Build(("MONGO_URL", "http://user:secret@127.0.0.1:1/db")));

@@ -25,6 +25,12 @@ public static class HistoryModule
         }
         else
         {
+            // Both files keep their migrations in a schema_version table: one file cannot hold both.
+            var judgeFile = configuration["Storage:Sqlite"] ?? "coderunner.db";
+            if (Path.GetFullPath(options.Sqlite) == Path.GetFullPath(judgeFile))
+            {
+                throw new FormatException($"Runner:Sqlite: must be another file than Storage:Sqlite ({judgeFile})");
+            }
             services.AddSingleton(_ => new HistorySqliteDatabase(options.Sqlite));
             services.AddSingleton<IHistoryStore>(sp => new SqliteHistoryStore(
                 sp.GetRequiredService<HistorySqliteDatabase>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
