@@ -110,6 +110,27 @@ public sealed class ProvisionTests
     }
 
     [Fact]
+    public async Task Given_a_firewall_opened_by_hand_When_provisioning_Then_its_rules_are_put_back()
+    {
+        await using var fake = await FakeDigitalOcean.StartAsync(Token);
+        Assert.Equal(0, (await ProvisionRun.AgainstAsync(fake)).ExitCode);
+        var lb = fake.Firewall("coderunner-lb");
+        lb["inbound_rules"]!.AsArray().Add(new JsonObject
+        {
+            ["protocol"] = "tcp", ["ports"] = "2358", ["sources"] = new JsonObject { ["addresses"] = new JsonArray("0.0.0.0/0") },
+        });
+        fake.ClearRequests();
+
+        var run = await ProvisionRun.AgainstAsync(fake);
+
+        Assert.True(run.ExitCode == 0, run.All);
+        var write = Assert.Single(fake.Requests, r => r.IsWrite);
+        Assert.Equal($"PUT /v2/firewalls/{lb["id"]}", $"{write.Method} {write.Path}");
+        Assert.Equal(["tcp 2358 from tag:coderunner-runner"], Inbound(fake, "coderunner-lb", "coderunner-lb"));
+        Assert.Contains("firewall coderunner-lb: updated", run.Output);
+    }
+
+    [Fact]
     public async Task Given_dry_run_Then_prints_the_plan_and_sends_only_reads()
     {
         await using var fake = await FakeDigitalOcean.StartAsync(Token);

@@ -34,7 +34,7 @@ internal sealed class Reconciler(DigitalOceanClient api, SeedTopology topology, 
         var created = await EnsureDatabasesAsync(databases, vpc, book, ct);
         await EnsureDropletsAsync(droplets, vpc, book, ct);
         await WaitOnlineAsync(created, ct);
-        await EnsureTrustedSourcesAsync(databases.Concat(created).ToList(), ct);
+        await EnsureTrustedSourcesAsync(databases.Concat(created).ToList(), created.Select(d => d.Id).ToHashSet(), ct);
 
         Say(_dry
             ? $"plan: {_created} to create, {_updated} to update, {_existing} already exist"
@@ -256,7 +256,7 @@ internal sealed class Reconciler(DigitalOceanClient api, SeedTopology topology, 
         }
     }
 
-    private async Task EnsureTrustedSourcesAsync(List<Database> databases, CancellationToken ct)
+    private async Task EnsureTrustedSourcesAsync(List<Database> databases, HashSet<string> createdNow, CancellationToken ct)
     {
         foreach (var plan in topology.Databases)
         {
@@ -271,7 +271,14 @@ internal sealed class Reconciler(DigitalOceanClient api, SeedTopology topology, 
             var current = await api.TrustedSourcesAsync(database.Id, ct);
             if (current.Select(Key).ToHashSet().SetEquals(wanted.Select(Key)))
             {
-                Exists(label, shown);
+                if (createdNow.Contains(database.Id))
+                {
+                    Line(label, "set with the database", shown);
+                }
+                else
+                {
+                    Exists(label, shown);
+                }
             }
             else if (_dry)
             {
