@@ -101,7 +101,8 @@ internal sealed class RunnerStack : IAsyncDisposable
     public static async Task<string> SubmitAsync(HttpClient http, string source, string? stdin = null)
     {
         var response = await http.PostAsync("/submissions", Submission(source, stdin: stdin));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.Created,
+            $"POST /submissions answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await BodyAsync(response))["token"]!.GetValue<string>();
     }
 
