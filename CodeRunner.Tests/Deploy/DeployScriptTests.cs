@@ -12,7 +12,8 @@ namespace CodeRunner.Tests.Deploy;
 [Collection("Deploy")]
 public sealed class DeployScriptTests(PublishedBinary binary) : IClassFixture<PublishedBinary>
 {
-    private const int ReadyTimeoutSeconds = 20;
+    // Room for a judge-server to start on a loaded machine; the failing host waits all of it.
+    private const int ReadyTimeoutSeconds = 45;
 
     [Fact]
     public async Task Given_three_hosts_When_two_releases_are_deployed_Then_each_host_moves_in_turn_and_migrate_runs_once_per_deploy()
@@ -107,6 +108,19 @@ public sealed class DeployScriptTests(PublishedBinary binary) : IClassFixture<Pu
         Assert.Equal(pids, hosts.Hosts.Select(h => h.Pid).ToList());
         Assert.All(hosts.Hosts, h => Assert.False(h.HasRelease("2.0.0")));
         Assert.Equal(bundles, Directory.GetDirectories("/tmp", "coderunner-deploy.*").Length);
+    }
+
+    [Theory]
+    [InlineData("--role judge-server", "--binary is required")]
+    [InlineData("--role judge-server --binary /etc/hostname --version 1.0", "no hosts given")]
+    [InlineData("--role web --binary /etc/hostname host1", "--role must be one of")]
+    [InlineData("--role lb --binary /etc/hostname --version ../x host1", "invalid version")]
+    public async Task Given_bad_arguments_When_deploy_runs_Then_it_exits_2_naming_the_problem(string args, string message)
+    {
+        var result = await DeployPaths.RunAsync(DeployPaths.Script("deploy"), args.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.StandardError);
     }
 
     private static async Task<SshHosts> StartHostsAsync(int count)
