@@ -1,5 +1,7 @@
 // The CodeMirror 6 editor: language, theme and font size live in compartments so they can change
-// without losing the document or the undo history.
+// without losing the document or the undo history. It lives in a shadow root: there CodeMirror
+// styles itself with constructed style sheets, which the strict Content-Security-Policy
+// (style-src 'self', no inline <style>) allows.
 import { basicSetup } from 'codemirror';
 import { indentWithTab } from '@codemirror/commands';
 import { Compartment, EditorState, Prec } from '@codemirror/state';
@@ -17,19 +19,28 @@ const light = EditorView.theme({
   '.cm-activeLineGutter': { backgroundColor: 'var(--editor-active-line)' },
 }, { dark: false });
 
+const layout = EditorView.theme({
+  '&': { minWidth: '0', minHeight: '0', height: '100%' },
+  '&.cm-focused': { outline: 'none' },
+  '.cm-scroller': { overflow: 'auto' },
+});
+
 const sizeTheme = (px) => EditorView.theme({
   '&': { fontSize: `${px}px` },
   '.cm-content, .cm-gutters': { fontFamily: 'var(--mono)' },
 });
 
-export function createEditor(parent, { onRun, onChange }) {
+export function createEditor(host, { onRun, onChange }) {
+  const root = host.attachShadow({ mode: 'open' });
   const view = new EditorView({
-    parent,
+    parent: root,
+    root,
     state: EditorState.create({
       doc: '',
       extensions: [
         Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => { onRun(); return true; } }])),
         basicSetup,
+        layout,
         keymap.of([indentWithTab]),
         language.of([]),
         theme.of(oneDark),
