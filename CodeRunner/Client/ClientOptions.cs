@@ -14,7 +14,8 @@ internal sealed record ClientOptions(Uri RunnerApiUrl)
             var first = (builder.Configuration["Runner:Urls"] ?? "")
                 .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .FirstOrDefault();
-            configured = first?.Replace("://0.0.0.0", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://+", "://127.0.0.1");
+            configured = first?.Replace("://0.0.0.0", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://+", "://127.0.0.1")
+                .Replace("://[::]", "://127.0.0.1");
         }
         if (string.IsNullOrWhiteSpace(configured))
         {

@@ -302,12 +302,15 @@ els.historyRefresh.addEventListener('click', () => refreshHistory());
 async function start() {
   applyTheme(null);
   try {
-    const hasSession = await startSession();
-    state.hasSettings = state.hasHistory = hasSession;
-    const [languages, settings] = await Promise.all([
-      api.languages(),
-      hasSession ? api.settings().catch((e) => (e.kind === 'missing' ? null : Promise.reject(e))) : null,
-    ]);
+    // The session cookie from an earlier visit is reused; a new session starts only on a 401.
+    let settings = null;
+    try {
+      settings = await api.settings();
+    } catch (e) {
+      if (e.kind !== 'missing') throw e;
+      state.hasHistory = false; // a bare judge-server: no runner, so no settings or history
+    }
+    const languages = await api.languages();
     if (settings) Object.assign(state.settings, settings);
     else state.hasSettings = false;
     fillLanguages(languages ?? []);
@@ -319,9 +322,13 @@ async function start() {
   } catch (e) {
     setStatus('error', e.kind === 'down' ? 'Server down' : 'Not ready');
     showError(e);
-    els.language.replaceChildren(new Option('No languages', ''));
+    if (state.languages.length === 0) els.language.replaceChildren(new Option('No languages', ''));
     renderHistory();
+    // Keep trying: the page comes alive by itself once the service is back.
+    if (e.kind === 'down' || e.kind === 'rate') setTimeout(start, 5000);
+    return;
   }
+  hideBanner();
   editor.focus();
 }
 
