@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using CodeRunner.Hosting;
 using CodeRunner.Tests.Support;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Model;
 
 namespace CodeRunner.Tests.Lb;
 
@@ -84,24 +87,28 @@ public sealed class LbConfigurationTests
     [Fact]
     public async Task Given_the_lb_and_judge_server_in_one_process_Then_the_lb_forwards_to_it_and_swallows_no_other_listener_path()
     {
-        await using var app = await RunningApp.StartAsync(Roles.Lb | Roles.JudgeServer);
+        await using var app = await RunningApp.StartAsync(Roles.Lb | Roles.JudgeServer | Roles.Runner);
         using var lb = new HttpClient { BaseAddress = app.LbUrl };
+        using var runner = new HttpClient { BaseAddress = app.RunnerUrl };
 
         await Health.WaitAsync(app.LbUrl, "/health/ready", TimeSpan.FromSeconds(30));
         var ready = JsonNode.Parse(await lb.GetStringAsync("/health/ready"))!;
         var lbHealth = JsonNode.Parse(await lb.GetStringAsync("/health"))!;
         var judgeHealth = JsonNode.Parse(await app.Judge.GetStringAsync("/health"))!;
         var proxied = await lb.GetAsync("/statuses");
-        var unknownOnJudge = await app.Judge.GetAsync("/no-such-path");
-        var unknownOnLb = await lb.GetAsync("/no-such-path");
+        var onRunner = await runner.GetAsync("/statuses");
+        var proxyEndpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Where(e => e.Metadata.GetMetadata<RouteModel>() is not null).ToList();
 
         Assert.Equal(app.JudgeUrl.ToString(), ready["destinations"]![0]!["address"]!.GetValue<string>());
         Assert.Equal("lb", lbHealth["role"]!.GetValue<string>());
         Assert.Equal("judge-server", judgeHealth["role"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
         Assert.Contains("Accepted", await proxied.Content.ReadAsStringAsync());
-        // The judge-server's own 404 (passed back by the lb) and a 404 on the judge listener that the catch-all did not take.
-        Assert.Equal(HttpStatusCode.NotFound, unknownOnJudge.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknownOnLb.StatusCode);
+        // Had the catch-all answered on the runner's listener, this would be the judge-server's list.
+        Assert.NotEqual(HttpStatusCode.OK, onRunner.StatusCode);
+        Assert.DoesNotContain("Accepted", await onRunner.Content.ReadAsStringAsync());
+        Assert.NotEmpty(proxyEndpoints);
+        Assert.All(proxyEndpoints, e => Assert.Equal(Roles.Lb, e.Metadata.GetMetadata<RoleEndpointMetadata>()?.Role));
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using CodeRunner.Runner.Keys;
 using CodeRunner.Storage;
 
 namespace CodeRunner.Hosting;
@@ -38,6 +39,7 @@ public static class CommandLine
         root.Options.Add(settings);
         var migrate = new Command("migrate", "apply the database migrations to the configured PostgreSQL (POSTGRES_URL, DATABASE_URL, ...) and exit");
         root.Subcommands.Add(migrate);
+        root.Subcommands.Add(KeysCommands(settings));
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new HelpWithEnvironment((SynchronousCommandLineAction)help.Action!);
 
@@ -84,6 +86,35 @@ public static class CommandLine
         // The host handles SIGTERM itself (a worker may spend its whole grace period handing jobs
         // back); System.CommandLine would otherwise kill the process 2 s after the signal.
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary><c>keys create --name N</c> (prints the key once), <c>keys list</c>, <c>keys revoke --name N</c>.</summary>
+    private static Command KeysCommands(Option<string[]> settings)
+    {
+        var keys = new Command("keys", "manage the runner's API keys (in MONGO_URL's database or the SQLite file Runner:Sqlite; only hashes are stored)");
+        foreach (var action in Enum.GetValues<KeysCommand.Action>())
+        {
+            var name = new Option<string>("--name") { Description = "the key's name", Required = action != KeysCommand.Action.List };
+            var command = new Command(action.ToString().ToLowerInvariant(), action switch
+            {
+                KeysCommand.Action.Create => "create a key and print it, once, alone on stdout",
+                KeysCommand.Action.Revoke => "revoke the key with this name",
+                _ => "list keys: name, created, active or revoked",
+            });
+            if (action != KeysCommand.Action.List)
+            {
+                command.Options.Add(name);
+            }
+            command.SetAction(async (parse, ct) =>
+            {
+                var overrides = Overrides(parse.GetValue(settings), out var setError);
+                return overrides is null
+                    ? Fail(setError!)
+                    : await KeysCommand.RunAsync(action, parse.GetValue(name), overrides, Console.Out, Console.Error, ct);
+            });
+            keys.Subcommands.Add(command);
+        }
+        return keys;
     }
 
     private static Dictionary<string, string?>? Overrides(string[]? items, out string? error)

@@ -17,11 +17,18 @@ internal sealed class LbOptions
     /// <summary>Failed probes in a row before a judge-server leaves the rotation.</summary>
     public int HealthThreshold { get; set; } = 2;
 
-    /// <summary>A judge-server the passive check took out comes back (on probation) after this.</summary>
-    public double ReactivationSeconds { get; set; } = 5;
+    /// <summary>
+    /// A judge-server the passive check took out is tried again after this. At least
+    /// <see cref="PassiveWindowSeconds"/> + 2: YARP keeps failures in 1 s buckets stamped at their
+    /// end, and a judge-server reactivated while its old failures are still in the window is taken
+    /// out again by its first request, even when it is healthy by then.
+    /// </summary>
+    public double ReactivationSeconds { get; set; } = 7;
 
-    /// <summary>Window over which the passive check measures transport failures.</summary>
-    public double PassiveWindowSeconds { get; set; } = 10;
+    /// <summary>Window over which the passive check measures transport failures (at least 10 requests).</summary>
+    public double PassiveWindowSeconds { get; set; } = 5;
+
+    public TimeSpan EffectiveReactivation => TimeSpan.FromSeconds(Math.Max(ReactivationSeconds, PassiveWindowSeconds + 2));
 
     /// <summary>Share of failed requests in the window that takes a judge-server out (0..1).</summary>
     public double FailureRateLimit { get; set; } = 0.3;

@@ -42,7 +42,7 @@ internal static class LbProxyConfig
             {
                 Enabled = true,
                 Policy = "TransportFailureRate",
-                ReactivationPeriod = TimeSpan.FromSeconds(options.ReactivationSeconds),
+                ReactivationPeriod = options.EffectiveReactivation,
             },
             AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyAndUnknown,
         },

@@ -79,7 +79,7 @@ internal sealed class RunnerOptions
                 .ToList(),
             MaxRequestBytes = Positive("Runner:MaxRequestBytes", section["MaxRequestBytes"], 1024 * 1024),
             MaxBatchSize = Positive("Runner:MaxBatchSize", section["MaxBatchSize"], 20),
-            SessionLifetime = TimeSpan.FromHours(Positive("Runner:SessionHours", section["SessionHours"], 24 * 7)),
+            SessionLifetime = TimeSpan.FromHours(PositiveHours("Runner:SessionHours", section["SessionHours"], 24 * 7)),
             JudgeTimeout = TimeSpan.FromSeconds(Positive("Runner:JudgeTimeoutSeconds", section["JudgeTimeoutSeconds"], 90)),
             TrustedProxies = Networks(trusted, roles),
         };
@@ -136,6 +136,18 @@ internal sealed class RunnerOptions
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : throw new InvalidOperationException($"{name}: '{value}' is not a positive whole number");
+    }
+
+    /// <summary>Hours may be fractional (0.5 = 30 minutes).</summary>
+    private static double PositiveHours(string name, string? value, double fallback)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var h) && h > 0 && h <= 24 * 366
+            ? h
+            : throw new InvalidOperationException($"{name}: '{value}' is not a positive number of hours");
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

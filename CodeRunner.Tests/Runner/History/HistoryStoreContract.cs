@@ -113,7 +113,7 @@ public abstract class HistoryStoreContract : IAsyncLifetime
     [Fact]
     public async Task Given_session_about_to_expire_Then_it_is_found_until_then_and_not_after()
     {
-        var session = new SessionRecord("s1", Hash(), Now(), Now().AddMilliseconds(1500));
+        var session = new SessionRecord("s1", Hash(), Now(), Now().AddMilliseconds(2500));
         await Store.CreateSessionAsync(session, Ct);
 
         var before = await Store.FindSessionAsync(session.Hash, Ct);

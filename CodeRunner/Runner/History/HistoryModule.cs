@@ -16,7 +16,7 @@ public static class HistoryModule
         var mongoKey = HistoryOptions.MongoUrlKeys.FirstOrDefault(k => !string.IsNullOrWhiteSpace(configuration[k]));
         if (mongoKey is not null)
         {
-            var url = MongoUrl.Create(configuration[mongoKey]);
+            var url = ParseMongoUrl(configuration[mongoKey]!, mongoKey);
             var databaseName = string.IsNullOrEmpty(url.DatabaseName) ? options.MongoDatabase : url.DatabaseName;
             // Through a factory so that the container disposes the client (its connection pool) at shutdown.
             services.AddSingleton(_ => new MongoClient(url));
@@ -25,12 +25,31 @@ public static class HistoryModule
         }
         else
         {
+            // Both files keep their migrations in a schema_version table: one file cannot hold both.
+            var judgeFile = configuration["Storage:Sqlite"] ?? "coderunner.db";
+            if (Path.GetFullPath(options.Sqlite) == Path.GetFullPath(judgeFile))
+            {
+                throw new FormatException($"Runner:Sqlite: must be another file than Storage:Sqlite ({judgeFile})");
+            }
             services.AddSingleton(_ => new HistorySqliteDatabase(options.Sqlite));
             services.AddSingleton<IHistoryStore>(sp => new SqliteHistoryStore(
                 sp.GetRequiredService<HistorySqliteDatabase>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         }
         services.AddHostedService<HistoryInitialization>();
         return services;
+    }
+
+    /// <exception cref="FormatException">Names the key, never the value: it may hold a password.</exception>
+    private static MongoUrl ParseMongoUrl(string value, string key)
+    {
+        try
+        {
+            return MongoUrl.Create(value);
+        }
+        catch (Exception e) when (e is MongoConfigurationException or FormatException or ArgumentException)
+        {
+            throw new FormatException($"{key}: not a MongoDB URL (mongodb://[user:password@]host[:port][/database][?options] or mongodb+srv://...)");
+        }
     }
 }
 

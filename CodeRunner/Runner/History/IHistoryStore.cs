@@ -4,6 +4,7 @@ namespace CodeRunner.Runner.History;
 /// What the runner remembers: API keys (hashes only), browser sessions (hashes only), every
 /// submission a caller made with its result summary, and per-caller client settings.
 /// MongoDB when MONGO_URL is set, SQLite otherwise. An owner is "key:&lt;name&gt;" or "session:&lt;id&gt;".
+/// Timestamps read back in UTC, exact to the millisecond (MongoDB's precision).
 /// </summary>
 public interface IHistoryStore
 {
@@ -13,16 +14,20 @@ public interface IHistoryStore
     /// <summary>False when a key with the same name already exists.</summary>
     Task<bool> CreateApiKeyAsync(ApiKeyRecord key, CancellationToken ct);
 
+    /// <summary>The key with that hash, revoked ones included (with <see cref="ApiKeyRecord.RevokedAt"/> set): the caller refuses those.</summary>
     Task<ApiKeyRecord?> FindApiKeyAsync(string hash, CancellationToken ct);
 
     Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken ct);
 
-    /// <summary>False when no key has that name.</summary>
+    /// <summary>False when no key has that name; revoking a revoked key keeps its first revocation time.</summary>
     Task<bool> RevokeApiKeyAsync(string name, CancellationToken ct);
 
     Task CreateSessionAsync(SessionRecord session, CancellationToken ct);
 
+    /// <summary>The session with that hash; null when unknown or expired.</summary>
     Task<SessionRecord?> FindSessionAsync(string hash, CancellationToken ct);
+
+    /// <summary>Adding a token the owner already has is a no-op (a retried call stays one entry).</summary>
 
     Task AddSubmissionAsync(HistoryEntry entry, CancellationToken ct);
 
@@ -32,9 +37,10 @@ public interface IHistoryStore
     /// <summary>The subset of <paramref name="tokens"/> that belong to <paramref name="owner"/>.</summary>
     Task<IReadOnlySet<string>> OwnedTokensAsync(string owner, IReadOnlyCollection<string> tokens, CancellationToken ct);
 
-    /// <summary>The owner's submissions, newest first; page is 1-based.</summary>
+    /// <summary>The owner's submissions, newest first; page and perPage are at least 1 (else ArgumentOutOfRangeException).</summary>
     Task<HistoryPage> ListAsync(string owner, int page, int perPage, CancellationToken ct);
 
+    /// <summary>Null when the owner never saved any (the caller answers <see cref="ClientSettings.Default"/>).</summary>
     Task<ClientSettings?> GetSettingsAsync(string owner, CancellationToken ct);
 
     Task SaveSettingsAsync(string owner, ClientSettings settings, CancellationToken ct);

@@ -1,0 +1,36 @@
+using System.Net;
+using CodeRunner.Hosting;
+
+namespace CodeRunner.Tests.Runner;
+
+/// <summary>
+/// Every role in one process, as `--role all` runs: runner → lb → judge-server → judge-worker, with
+/// the judge tier's token on (the runner sends the co-located judge-server's AUTHN_TOKEN).
+/// </summary>
+public sealed class FullChainTests
+{
+    [Fact]
+    public async Task Given_role_all_with_a_judge_token_Then_hello_world_runs_through_runner_and_lb_while_admin_paths_stay_hidden()
+    {
+        await using var stack = await RunnerStack.StartAsync(Roles.All, ("AUTHN_TOKEN", "inner-secret"), ("AUTHZ_TOKEN", "admin-secret"));
+        using var http = await stack.NewSessionAsync();
+        using var admin = stack.Anonymous();
+        admin.DefaultRequestHeaders.Add("X-Auth-Token", "inner-secret");
+        admin.DefaultRequestHeaders.Add("X-Auth-User", "admin-secret");
+
+        var created = await http.PostAsync("/submissions?wait=true", RunnerStack.Submission(RunnerStack.Hello));
+        var body = await RunnerStack.BodyAsync(created);
+        var polled = await RunnerStack.PollAsync(http, await RunnerStack.SubmitAsync(http, RunnerStack.Hello));
+        var workers = await admin.GetAsync("/workers");
+        var list = await admin.GetAsync("/submissions");
+        var lbWithoutToken = await new HttpClient { BaseAddress = stack.App.LbUrl }.GetAsync("/languages");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("hello, world\n", body["stdout"]!.GetValue<string>());
+        Assert.Equal("hello, world\n", polled["stdout"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, workers.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
+        // The token is really required behind the runner: the runner is what adds it.
+        Assert.Equal(HttpStatusCode.Unauthorized, lbWithoutToken.StatusCode);
+    }
+}
