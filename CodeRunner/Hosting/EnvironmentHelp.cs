@@ -5,6 +5,8 @@ internal static class EnvironmentHelp
 {
     public static readonly IReadOnlyList<(Roles Roles, string Name, string Meaning)> Variables =
     [
+        (Roles.Client, "RUNNER_API_URL", "the runner the web IDE's /api/* is forwarded to (http://10.0.0.3:4000); --role all: the local one"),
+        (Roles.Client, "Client__Urls", "web IDE listen URLs (default http://127.0.0.1:3000; production http://0.0.0.0:80)"),
         (Roles.JudgeServer | Roles.JudgeWorker, "POSTGRES_URL / DATABASE_URL", "PostgreSQL (postgres://user:pass@host:port/db?sslmode=require or Npgsql Key=Value); unset = SQLite"),
         (Roles.JudgeServer | Roles.JudgeWorker, "REDIS_URL (or REDIS_HOST/PORT/PASSWORD)", "Redis job queue and wake-ups (redis:// or rediss://); unset = in-process queue"),
         (Roles.JudgeServer | Roles.JudgeWorker, "Storage__RedisPrefix", "prefix of every Redis key (default coderunner:)"),
