@@ -117,8 +117,11 @@ function selectLanguage(id, { replaceStarter }) {
   }
 }
 
+// These take a base64 binary or zip archive, which an editor cannot produce.
+const NOT_EDITABLE = /^(Executable|Multi-file program)\b/;
+
 function fillLanguages(languages) {
-  state.languages = [...languages].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+  state.languages = languages.filter((l) => !NOT_EDITABLE.test(l.name)).sort((a, b) => a.name.localeCompare(b.name, 'en'));
   els.language.replaceChildren(...state.languages.map((l) => new Option(l.name, String(l.id))));
   els.language.disabled = state.languages.length === 0;
 }
