@@ -180,4 +180,16 @@ public sealed class LimitsTests
         // History is the runner's own: it still answers, without results it could not refresh.
         Assert.Equal(HttpStatusCode.OK, history.StatusCode);
     }
+
+    [Fact]
+    public async Task Given_an_lb_without_a_live_judge_server_Then_the_runner_answers_a_5xx_with_its_error_body()
+    {
+        await using var stack = await RunnerStack.StartAsync(Roles.Runner | Roles.Lb, ("JUDGE_SERVERS", $"http://127.0.0.1:{FreePort.Next()}"));
+        using var http = await stack.NewSessionAsync();
+
+        var response = await http.GetAsync("/languages");
+
+        Assert.InRange((int)response.StatusCode, 502, 504);
+        Assert.Equal("judge service unavailable", (await RunnerStack.BodyAsync(response))["error"]!.GetValue<string>());
+    }
 }

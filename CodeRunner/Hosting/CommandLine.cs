@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using CodeRunner.Runner.Keys;
+using CodeRunner.Provisioning;
 using CodeRunner.Storage;
 
 namespace CodeRunner.Hosting;
 
 /// <summary>
-/// The command line: <c>coderunner --role X [flags]</c>, or <c>coderunner migrate [--set ...]</c>.
+/// The command line: <c>coderunner --role X [flags]</c>, <c>coderunner migrate [--set ...]</c>, or
+/// <c>coderunner provision [...]</c> (DigitalOcean, see CodeRunner/Provisioning).
 /// Usage errors print one line naming the valid choices and exit 2.
 /// </summary>
 public static class CommandLine
@@ -40,6 +42,7 @@ public static class CommandLine
         var migrate = new Command("migrate", "apply the database migrations to the configured PostgreSQL (POSTGRES_URL, DATABASE_URL, ...) and exit");
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(KeysCommands(settings));
+        root.Subcommands.Add(ProvisionCommand.Create());
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new HelpWithEnvironment((SynchronousCommandLineAction)help.Action!);
 

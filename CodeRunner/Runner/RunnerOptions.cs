@@ -59,7 +59,7 @@ internal sealed class RunnerOptions
             throw new InvalidOperationException($"JUDGE0_URL: '{judgeUrl}' is not an http(s) URL like http://10.0.0.5:2358");
         }
         var sameProcessJudge = roles.HasFlag(Roles.JudgeServer);
-        var trusted = Read("TRUSTED_PROXIES", "TrustedProxies");
+        var trusted = NonEmpty(section["TrustedProxies"]);
         return new RunnerOptions
         {
             JudgeUrl = judge,
