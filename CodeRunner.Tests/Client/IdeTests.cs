@@ -24,6 +24,25 @@ public sealed class IdeTests(Browser browser, IdeChain chain) : IClassFixture<Br
         await Expect(ide.Time).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d{3} s$"));
         await Expect(ide.Memory).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+(\.\d)? (KB|MB)$"));
         Assert.Empty(ide.CspViolations);
+        // CodeMirror's own styles applied (the policy blocks inline <style>): its gutters are a flex row.
+        Assert.Equal("flex", await ide.Page.Locator(".cm-gutters").EvaluateAsync<string>("e => getComputedStyle(e).display"));
+    }
+
+    [Fact]
+    public async Task Given_a_program_that_takes_a_while_When_run_Then_a_live_status_shows_until_it_finishes()
+    {
+        var ide = await IdePage.OpenAsync(browser, chain.ClientUrl);
+        await ide.WaitReadyAsync();
+        await ide.SelectLanguageAsync(Python);
+        await ide.PasteCodeAsync("import time\ntime.sleep(2)\nprint('done')");
+
+        await ide.RunButton.ClickAsync();
+
+        await Expect(ide.Status).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(In Queue|Processing)… \d+\.\d s$"));
+        await Expect(ide.RunButton).ToBeDisabledAsync();
+        await ide.WaitFinishedAsync();
+        await Expect(ide.Status).ToHaveTextAsync("Accepted");
+        await Expect(ide.Stdout).ToHaveTextAsync("done\n");
     }
 
     [Fact]
