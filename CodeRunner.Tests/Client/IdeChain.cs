@@ -32,9 +32,9 @@ public class IdeChain : IAsyncLifetime
     }
 }
 
-/// <summary>The chain with a runner that allows two submissions a minute per session.</summary>
+/// <summary>The chain with a runner that allows two submissions a minute per session (reads stay plentiful).</summary>
 public sealed class RateLimitedIdeChain : IdeChain
 {
     protected override (string Key, string? Value)[] Settings =>
-        [("RATE_LIMIT_MAX", "2"), ("RATE_LIMIT_WINDOW", "60"), ("Runner:SessionRateLimitMax", "50")];
+        [("RATE_LIMIT_MAX", "2"), ("RATE_LIMIT_WINDOW", "60"), ("Runner:SessionRateLimitMax", "50"), ("Runner:ReadLimitFactor", "100")];
 }

@@ -206,7 +206,15 @@ async function run() {
     let result = null;
     for (let attempt = 0; !FINISHED(result?.status); attempt++) {
       await sleep(Math.min(150 + attempt * 75, 1000));
-      result = await api.submission(token);
+      try {
+        result = await api.submission(token);
+      } catch (e) {
+        // The run is already queued: a limit on polling only delays its result.
+        if (e.kind !== 'rate') throw e;
+        setStatus('queued', `Waiting for the rate limit… ${e.retryAfter ?? 1} s`);
+        await sleep(Math.min(e.retryAfter ?? 1, 30) * 1000);
+        continue;
+      }
       if (!FINISHED(result.status)) {
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         setStatus(STATUS_CLASS[result.status?.id] ?? 'queued', `${result.status?.description ?? 'Waiting'}… ${seconds} s`);
