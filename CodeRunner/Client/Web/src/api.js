@@ -71,7 +71,7 @@ function describe(data) {
 }
 
 /** Starts an anonymous session; a judge-server without the runner in front has none (404). */
-export async function startSession() {
+async function startSession() {
   try {
     const session = await send('POST', '/sessions', {});
     sessionToken = session?.token ?? null;

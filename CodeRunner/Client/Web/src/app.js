@@ -1,5 +1,5 @@
 // The IDE: wires the editor, the language picker, run + polling, output, history and settings.
-import { api, ApiError, fromBase64, startSession, toBase64 } from './api.js';
+import { api, ApiError, fromBase64, toBase64 } from './api.js';
 import { createEditor } from './editor.js';
 import { isStarter, modeFor, starterFor } from './languages.js';
 
