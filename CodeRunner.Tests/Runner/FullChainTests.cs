@@ -1,5 +1,6 @@
 using System.Net;
 using CodeRunner.Hosting;
+using CodeRunner.Tests.Support;
 
 namespace CodeRunner.Tests.Runner;
 
@@ -12,7 +13,11 @@ public sealed class FullChainTests
     [Fact]
     public async Task Given_role_all_with_a_judge_token_Then_hello_world_runs_through_runner_and_lb_while_admin_paths_stay_hidden()
     {
-        await using var stack = await RunnerStack.StartAsync(Roles.All, ("AUTHN_TOKEN", "inner-secret"), ("AUTHZ_TOKEN", "admin-secret"));
+        // The lb's health probe gets more slack than its 1 s default: on a loaded 2-core test machine
+        // a judge-server busy compiling can miss two probes, and this test is about the runner.
+        await using var stack = await RunnerStack.StartAsync(Roles.All, ("AUTHN_TOKEN", "inner-secret"), ("AUTHZ_TOKEN", "admin-secret"),
+            ("Lb:HealthTimeoutSeconds", "10"), ("Lb:HealthThreshold", "5"));
+        await Health.WaitAsync(stack.App.LbUrl, "/health/ready", TimeSpan.FromSeconds(30));
         using var http = await stack.NewSessionAsync();
         using var admin = stack.Anonymous();
         admin.DefaultRequestHeaders.Add("X-Auth-Token", "inner-secret");

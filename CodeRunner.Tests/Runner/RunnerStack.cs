@@ -17,16 +17,20 @@ internal sealed class RunnerStack : IAsyncDisposable
 
     private readonly DirectoryInfo _dir;
 
-    private RunnerStack(RunningApp app, DirectoryInfo dir, string historyFile)
+    private RunnerStack(RunningApp app, DirectoryInfo dir, string historyFile, string? mongoUrl)
     {
         App = app;
         _dir = dir;
         HistoryFile = historyFile;
+        MongoUrl = mongoUrl;
     }
 
     public RunningApp App { get; }
 
     public string HistoryFile { get; }
+
+    /// <summary>Set when the history lives in MongoDB rather than <see cref="HistoryFile"/>.</summary>
+    public string? MongoUrl { get; }
 
     public Uri Url => App.RunnerUrl;
 
@@ -36,7 +40,7 @@ internal sealed class RunnerStack : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("coderunner-runner-");
         var history = Path.Combine(dir.FullName, "runner.db");
         var app = await RunningApp.StartAsync(roles, [("Runner:Sqlite", history), .. settings]);
-        return new RunnerStack(app, dir, history);
+        return new RunnerStack(app, dir, history, settings.FirstOrDefault(s => s.Key == "MONGO_URL").Value);
     }
 
     /// <summary>A client that sends nothing but what the test adds.</summary>
@@ -59,9 +63,9 @@ internal sealed class RunnerStack : IAsyncDisposable
         return http;
     }
 
-    /// <summary>Runs `coderunner keys ARGS --set Runner:Sqlite=...` as its own process.</summary>
+    /// <summary>Runs `coderunner keys ARGS` as its own process, with the same store settings as the runner.</summary>
     public Task<(int ExitCode, string Stdout, string Stderr)> KeysAsync(params string[] args) =>
-        Cli.RunAsync(["keys", .. args, "--set", $"Runner:Sqlite={HistoryFile}"]);
+        Cli.RunAsync(["keys", .. args, "--set", $"Runner:Sqlite={HistoryFile}", .. MongoUrl is null ? [] : new[] { "--set", $"MONGO_URL={MongoUrl}" }]);
 
     /// <summary>A fresh key through the real CLI: its stdout is the key and nothing else.</summary>
     public async Task<string> CreateKeyAsync(string name)
@@ -97,7 +101,8 @@ internal sealed class RunnerStack : IAsyncDisposable
     public static async Task<string> SubmitAsync(HttpClient http, string source, string? stdin = null)
     {
         var response = await http.PostAsync("/submissions", Submission(source, stdin: stdin));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.Created,
+            $"POST /submissions answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await BodyAsync(response))["token"]!.GetValue<string>();
     }
 

@@ -8,14 +8,14 @@ internal sealed class LbOptions
     /// <summary>Seconds between two active probes of every judge-server.</summary>
     public double HealthIntervalSeconds { get; set; } = 2;
 
-    /// <summary>A probe that has not answered within this many seconds failed.</summary>
-    public double HealthTimeoutSeconds { get; set; } = 1;
+    /// <summary>A probe that has not answered within this many seconds failed (generous: a busy but live server must stay in; a dead one is caught by refused connections first).</summary>
+    public double HealthTimeoutSeconds { get; set; } = 3;
 
     /// <summary>The judge-server's liveness path the probes call.</summary>
     public string HealthPath { get; set; } = "/health";
 
     /// <summary>Failed probes in a row before a judge-server leaves the rotation.</summary>
-    public int HealthThreshold { get; set; } = 2;
+    public int HealthThreshold { get; set; } = 3;
 
     /// <summary>
     /// A judge-server the passive check took out is tried again after this. At least
