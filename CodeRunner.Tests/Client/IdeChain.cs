@@ -16,8 +16,12 @@ public class IdeChain : IAsyncLifetime
 
     protected virtual (string Key, string? Value)[] Settings => [];
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
         _app = await RunningApp.StartAsync(Roles.All, [("Runner:Sqlite", _history), .. Settings]);
+        // The lb sends nothing on until its first probe found the judge-server healthy.
+        await Health.WaitAsync(_app.LbUrl, "/health/ready", TimeSpan.FromSeconds(60));
+    }
 
     public async Task DisposeAsync()
     {
