@@ -58,4 +58,4 @@ for (const file of files) {
   const bytes = await readFile(file);
   await writeFile(file + '.gz', gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }));
 }
-console.log(`web: ${Object.values(outputs).join(' ')}`);
+console.log(`web: ${files.length} files in dist/ (entry ${outputs['app.js']})`);
