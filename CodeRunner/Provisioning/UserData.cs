@@ -32,7 +32,9 @@ internal static class UserData
             s.Append($"apt-get install -y -q {WorkerPackages}\n");
         }
         s.Append("id -u coderunner >/dev/null 2>&1 || useradd --system --home-dir /var/lib/coderunner --shell /usr/sbin/nologin coderunner\n");
-        s.Append($"install -d -m 0755 /opt/coderunner /opt/coderunner/releases {release} /var/lib/coderunner\n");
+        s.Append($"install -d -m 0755 /opt/coderunner /opt/coderunner/releases {release}\n");
+        // The unit runs every role but the worker as coderunner, in this folder (scripts/install does the same).
+        s.Append("install -d -m 0750 -o coderunner -g coderunner /var/lib/coderunner\n");
         s.Append($"curl -fsSL --retry 10 --retry-delay 3 -o {release}/coderunner.download {Quote(releaseUrl)}\n");
         if (options.ReleaseSha256 is { } sha)
         {
@@ -44,7 +46,7 @@ internal static class UserData
         // Listen on this Droplet's own VPC address where the role needs one (the firewall is the
         // outer wall; this keeps the service off the public interface too).
         s.Append("private_ip=$(curl -fsS --retry 5 http://169.254.169.254/metadata/v1/interfaces/private/0/ipv4/address || echo 0.0.0.0)\n");
-        s.Append("install -d -m 0750 /etc/coderunner\n");
+        s.Append("install -d -m 0700 /etc/coderunner\n");
         s.Append($"cat > {envFile} <<'CODERUNNER_ENV'\n");
         s.Append($"# /etc/coderunner/{role}.env (mode 0600), written by coderunner provision.\n");
         foreach (var variable in env)
@@ -61,6 +63,13 @@ internal static class UserData
         s.Append("cat > /etc/systemd/system/coderunner@.service <<'CODERUNNER_UNIT'\n");
         s.Append(Unit());
         s.Append("CODERUNNER_UNIT\n");
+        if (DropIn(role) is { } dropIn)
+        {
+            s.Append($"install -d -m 0755 /etc/systemd/system/coderunner@{role}.service.d\n");
+            s.Append($"cat > /etc/systemd/system/coderunner@{role}.service.d/override.conf <<'CODERUNNER_UNIT'\n");
+            s.Append(dropIn);
+            s.Append("CODERUNNER_UNIT\n");
+        }
         s.Append("systemctl daemon-reload\n");
         s.Append($"systemctl enable --now coderunner@{role}\n");
         var script = s.ToString();
@@ -72,10 +81,19 @@ internal static class UserData
     }
 
     /// <summary>systemd/coderunner@.service, embedded in the binary so every Droplet gets the repository's unit.</summary>
-    public static string Unit()
+    public static string Unit() => Embedded("systemd/coderunner@.service")
+        ?? throw new InvalidOperationException("systemd/coderunner@.service is not embedded in the binary");
+
+    /// <summary>The role's exceptions to the template (systemd/coderunner@&lt;role&gt;.service.d/override.conf), when it has any.</summary>
+    public static string? DropIn(string role) => Embedded($"systemd/coderunner@{role}.service.d/override.conf");
+
+    private static string? Embedded(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("systemd/coderunner@.service")
-            ?? throw new InvalidOperationException("systemd/coderunner@.service is not embedded in the binary");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name);
+        if (stream is null)
+        {
+            return null;
+        }
         using var reader = new StreamReader(stream);
         var unit = reader.ReadToEnd().Replace("\r\n", "\n");
         return unit.EndsWith('\n') ? unit : unit + "\n";
