@@ -17,6 +17,20 @@ public sealed class OperationsTests(OpsCluster cluster) : IClassFixture<OpsClust
     }
 
     [Theory]
+    [InlineData("runner")]
+    [InlineData("lb")]
+    [InlineData("judge-server")]
+    [InlineData("judge-worker")]
+    public async Task Given_every_dependency_up_Then_health_ready_answers_200(string role)
+    {
+        using var http = new HttpClient { BaseAddress = cluster.Urls[role] };
+
+        var ready = await http.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Theory]
     [MemberData(nameof(Roles))]
     public async Task Given_a_finished_run_Then_each_roles_metrics_show_requests_queue_depth_runs_by_status_and_sandbox_time(string role)
     {

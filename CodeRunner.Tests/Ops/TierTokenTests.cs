@@ -19,6 +19,9 @@ public sealed class TierTokenTests
         await using var runner = await RunningApp.StartAsync(Roles.Runner,
             ("JUDGE0_URL", lb.LbUrl.ToString().TrimEnd('/')), ("JUDGE0_AUTH_TOKEN", Token),
             ("Runner:Sqlite", Path.Combine(Path.GetTempPath(), $"coderunner-tier-{Guid.NewGuid():N}.db")));
+        await using var wrongRunner = await RunningApp.StartAsync(Roles.Runner,
+            ("JUDGE0_URL", lb.LbUrl.ToString().TrimEnd('/')), ("JUDGE0_AUTH_TOKEN", "stale-token"),
+            ("Runner:Sqlite", Path.Combine(Path.GetTempPath(), $"coderunner-tier-{Guid.NewGuid():N}.db")));
         await Health.WaitAsync(lb.LbUrl, "/health/ready", TimeSpan.FromSeconds(30));
         using var browser = new HttpClient { BaseAddress = runner.RunnerUrl, Timeout = TimeSpan.FromSeconds(120) };
         var session = JsonNode.Parse(await (await browser.PostAsync("/sessions", null)).Content.ReadAsStringAsync())!;
@@ -32,11 +35,18 @@ public sealed class TierTokenTests
         var withoutToken = await direct.GetAsync("/languages");
         var wrongToken = await wrong.GetAsync("/languages");
         var judgeMetrics = await judge.Judge.GetStringAsync("/metrics");
+        var ready = await browser.GetAsync("/health/ready");
+        using var wrongRunnerHttp = new HttpClient { BaseAddress = wrongRunner.RunnerUrl };
+        var notReady = await wrongRunnerHttp.GetAsync("/health/ready");
 
         Assert.Equal(HttpStatusCode.Created, run.StatusCode);
         Assert.Equal("through\n", body["stdout"]?.GetValue<string>());
         Assert.Equal(HttpStatusCode.Unauthorized, withoutToken.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
+        // The runner's readiness covers its token: a stale one shows before users notice.
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Contains("judge tier answered 401", await notReady.Content.ReadAsStringAsync());
         // Refused at the lb: the judge-server never answered a 401.
         Assert.Equal(0, OpsHttp.Sum(judgeMetrics, "http_server_request_duration_seconds_count", "http_response_status_code=\"401\""));
     }
