@@ -56,6 +56,10 @@ internal static class EnvironmentHelp
         (Roles.JudgeWorker, "MAX_EXTRACT_SIZE", "cap on unpacked additional_files, KB (default 10240)"),
         (Roles.JudgeWorker, "MAX_CPU_TIME_LIMIT, MAX_MEMORY_LIMIT, ...", "Judge0's maximum limits; compilation runs under them"),
         (Roles.JudgeWorker, "Sandbox__Cgroup", "auto, v1 or v2 (default auto)"),
+        (Roles.Lb, "AUTHN_HEADER / AUTHN_TOKEN", "the judge tier's token: proxied requests without it get 401 at the lb (unset: passed through)"),
+        (Roles.All, "LOG_FORMAT", "simple (default) or json: one JSON object per log line"),
+        (Roles.All, "<Section>__AllowFrom, ALLOW_FROM", "source addresses/CIDRs this role accepts, others get 403 (Section: Client, Runner, Lb, Judge, Worker)"),
+        (Roles.All, "OTEL_EXPORTER_OTLP_ENDPOINT", "send traces over OTLP (OTEL_EXPORTER_OTLP_PROTOCOL grpc or http/protobuf); unset = none"),
     ];
 
     public static void Write(TextWriter output)
