@@ -146,6 +146,15 @@ public sealed partial class ClientServingTests : IAsyncLifetime
 
     [GeneratedRegex(@"<script(?![^>]*\bsrc=)[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InlineScript();
+
+    [Fact]
+    public async Task Given_a_live_runner_Then_the_client_is_ready()
+    {
+        var response = await _http.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("ready", await response.Content.ReadAsStringAsync());
+    }
 }
 
 public sealed class ClientWithoutRunnerTests
@@ -161,6 +170,20 @@ public sealed class ClientWithoutRunnerTests
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("server down", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Given_the_runner_is_unreachable_Then_the_client_is_alive_but_not_ready()
+    {
+        await using var app = await RunningApp.StartAsync(Roles.Client, ("RUNNER_API_URL", $"http://127.0.0.1:{FreePort.Next()}"));
+        using var http = new HttpClient { BaseAddress = app.ClientUrl };
+
+        var ready = await http.GetAsync("/health/ready");
+        var alive = await http.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("runner unreachable", await ready.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public static class ClientModule
         builder.Services.AddSingleton(WebAssets.FromAssembly(typeof(ClientModule).Assembly));
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<RunnerForwarder>();
+        builder.Services.AddSingleton<ClientReadiness>();
         return builder;
     }
 
@@ -28,6 +29,7 @@ public static class ClientModule
         app.UseClientSecurityHeaders();
         var role = app.MapRole(Roles.Client);
         role.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "client" }));
+        role.MapGet("/health/ready", (ClientReadiness readiness, CancellationToken ct) => readiness.CheckAsync(ct));
         role.MapMethods("/", [HttpMethods.Get, HttpMethods.Head],
             (HttpContext context, WebAssets assets) => assets.ServeAsync(context, "/index.html"));
         role.MapMethods("/assets/{**file}", [HttpMethods.Get, HttpMethods.Head],

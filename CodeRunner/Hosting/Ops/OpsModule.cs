@@ -2,7 +2,7 @@ namespace CodeRunner.Hosting.Ops;
 
 /// <summary>
 /// The operations surface every role shares: source allow lists and the lb's tier token,
-/// /metrics (Prometheus), the runner's /health/ready, OpenAPI at /api/openapi.json with docs at /api/docs, and OTLP traces.
+/// /metrics (Prometheus), OpenAPI at /api/openapi.json with docs at /api/docs, and OTLP traces.
 /// Each role's listeners serve these for the whole process (in --role all, the same metrics).
 /// </summary>
 public static class OpsModule
@@ -18,10 +18,6 @@ public static class OpsModule
         if (roles.HasFlag(Roles.JudgeServer))
         {
             builder.Services.AddSingleton<QueueDepth>();
-        }
-        if (roles.HasFlag(Roles.Runner))
-        {
-            RunnerReadiness.Add(builder.Services);
         }
         return builder;
     }
@@ -50,10 +46,6 @@ public static class OpsModule
                 }
             }, optionsName: null);
             endpoints.MapApiDocs(name);
-            if (role == Roles.Runner)
-            {
-                RunnerReadiness.Map(endpoints);
-            }
         }
         return app;
     }

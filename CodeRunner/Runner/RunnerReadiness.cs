@@ -3,7 +3,7 @@ using CodeRunner.Runner.History;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace CodeRunner.Hosting.Ops;
+namespace CodeRunner.Runner;
 
 /// <summary>
 /// The runner's readiness: its history store answers a lookup, and the judge tier (JUDGE0_URL,
