@@ -26,6 +26,7 @@ internal sealed class Intake : IAsyncDisposable
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private KnownWaiting? _known;
+    private long _batches;
 
     public Intake(ISubmissionStore store, IJobQueue queue, JudgeOptions options, ILogger<Intake> logger)
     {
@@ -49,6 +50,9 @@ internal sealed class Intake : IAsyncDisposable
         }
         return pending.Done.Task;
     }
+
+    /// <summary>Batches accepted or failed so far (each is one INSERT and one enqueue, or one failure).</summary>
+    internal long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>
     /// Judge0's check before anything is read: would <paramref name="adding"/> more jobs take the
@@ -80,6 +84,7 @@ internal sealed class Intake : IAsyncDisposable
                 batch.Add(next);
                 size += next.Submissions.Count;
             }
+            Interlocked.Increment(ref _batches);
             try
             {
                 await AcceptBatchAsync(batch);
