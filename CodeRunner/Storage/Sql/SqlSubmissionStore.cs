@@ -98,43 +98,61 @@ internal sealed class SqlSubmissionStore : ISubmissionStore
         await transaction.CommitAsync(ct);
     }
 
-    /// <summary>One multi-row INSERT; the new ids are matched back to their submissions by token.</summary>
-    private static async Task InsertRowsAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<Submission> rows, CancellationToken ct)
+    /// <summary>
+    /// One multi-row INSERT with positional parameters (no Dapper: its per-parameter name lookups
+    /// grow with the square of the row count); the new ids are matched back by token.
+    /// </summary>
+    private async Task InsertRowsAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<Submission> rows, CancellationToken ct)
     {
-        var parameters = new DynamicParameters();
-        for (var r = 0; r < rows.Count; r++)
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertSql.GetOrAdd(rows.Count, BuildInsert);
+        var position = 0;
+        foreach (var row in rows)
         {
-            for (var c = 0; c < InsertColumns.Length; c++)
+            foreach (var (_, read, type) in InsertColumns)
             {
-                var (_, read, type) = InsertColumns[c];
-                var value = read(rows[r]);
-                // A value's type comes from Dapper's mapping (its timestamp handler included); a
-                // null needs one given.
-                parameters.Add(ParameterName(r, c), value, value is null ? type : null);
+                var parameter = command.CreateParameter();
+                if (database.PositionalParameterName(++position) is { } name)
+                {
+                    parameter.ParameterName = name;
+                }
+                var value = read(row);
+                if (value is null)
+                {
+                    // A null carries no type of its own.
+                    parameter.DbType = type;
+                }
+                parameter.Value = value switch
+                {
+                    null => DBNull.Value,
+                    DateTimeOffset timestamp => DapperSetup.TimestampValue(parameter, timestamp),
+                    _ => value,
+                };
+                command.Parameters.Add(parameter);
             }
         }
-        var sql = InsertSql.GetOrAdd(rows.Count, BuildInsert);
-        var ids = await connection.QueryAsync<(long Id, string Token)>(new CommandDefinition(sql, parameters, transaction, cancellationToken: ct));
-        var byToken = rows.ToDictionary(s => s.Token, StringComparer.Ordinal);
-        foreach (var (id, token) in ids)
+        var byToken = rows.Count == 1 ? null : rows.ToDictionary(s => s.Token, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            byToken[token].Id = id;
+            var submission = byToken is null ? rows[0] : byToken[reader.GetString(1)];
+            submission.Id = reader.GetInt64(0);
         }
     }
-
-    private static string ParameterName(int row, int column) => string.Create(CultureInfo.InvariantCulture, $"p{row}_{column}");
 
     private static string BuildInsert(int rowCount)
     {
         var sql = new StringBuilder("INSERT INTO submissions (")
             .AppendJoin(", ", InsertColumns.Select(c => c.Column))
             .Append(") VALUES ");
+        var position = 0;
         for (var r = 0; r < rowCount; r++)
         {
             sql.Append(r == 0 ? "(" : ", (");
             for (var c = 0; c < InsertColumns.Length; c++)
             {
-                sql.Append(c == 0 ? "@" : ", @").Append(ParameterName(r, c));
+                sql.Append(c == 0 ? "$" : ", $").Append(++position);
             }
             sql.Append(')');
         }
