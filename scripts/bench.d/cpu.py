@@ -55,7 +55,7 @@ def main():
             groups[name + " children"] = groups.get(name + " children", 0) + children
     ms = lambda ticks: ticks * 1000 / TICK / jobs
     machine = ms(now["busy"] - before["busy"])
-    top = sorted(groups.items(), key=lambda kv: -kv[1])[:8]
+    top = sorted(groups.items(), key=lambda kv: -kv[1])[:14]
     print(f"CPU {machine:.2f} " + " ".join(f"{name.replace(' ', '_')}={ms(t):.2f}" for name, t in top if t > 0))
 
 main()
