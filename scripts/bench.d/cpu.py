@@ -1,8 +1,10 @@
 """CPU accounting for the end-to-end benchmark, from /proc (no perf needed).
-  cpu.py snapshot FILE      records every process's own and reaped-children CPU, and /proc/stat
-  cpu.py diff FILE JOBS     prints machine CPU per job and the biggest consumers per job (ms),
-                            grouped by process name; a process's reaped children (the sandbox
-                            chain sh/setpriv/bwrap/program under the worker) show as "<name> children"."""
+  cpu.py snapshot FILE                 records every process's CPU (own, and of its reaped children)
+  cpu.py diff FILE JOBS NAME=PID...    prints, in ms per job: the whole machine (/proc/stat, so
+                                       anything else running counts too), then for each named
+                                       process its own CPU and that of everything under it (live
+                                       descendants and reaped children: for the worker, the
+                                       sandbox launchers, bwrap and the programs)."""
 import json, os, sys
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -15,25 +17,15 @@ def snapshot():
         try:
             with open(f"/proc/{pid}/stat") as f:
                 data = f.read()
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = f.read().decode(errors="replace").split("\0")
-            cmd = argv[0]
         except OSError:
             continue
-        comm = data[data.index("(") + 1:data.rindex(")")]
         fields = data[data.rindex(")") + 2:].split()
+        ppid = fields[1]
         utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-        name = os.path.basename(cmd) if cmd and not comm.startswith("kworker") else comm
-        if "--role" in argv[:-1]:
-            name += ":" + argv[argv.index("--role") + 1]
-        if comm.startswith("kworker"):
-            name = "kworker"
-        if name.startswith("postgres") or comm.startswith("postgres"):
-            name = "postgres"
-        procs[pid] = [name, utime + stime, cutime + cstime, data.split()[21]]
+        procs[pid] = [ppid, utime + stime, cutime + cstime, fields[19]]
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:]]
-    return {"procs": procs, "busy": sum(v) - v[3] - v[4], "steal": v[7] if len(v) > 7 else 0}
+    return {"procs": procs, "busy": sum(v) - v[3] - v[4]}
 
 def main():
     if sys.argv[1] == "snapshot":
@@ -44,18 +36,25 @@ def main():
         before = json.load(f)
     jobs = int(sys.argv[3])
     now = snapshot()
-    groups = {}
-    for pid, (name, own, children, start) in now["procs"].items():
+    delta = {}
+    for pid, (ppid, own, children, start) in now["procs"].items():
         old = before["procs"].get(pid)
         if old and old[3] == start:
             own -= old[1]
             children -= old[2]
-        groups[name] = groups.get(name, 0) + own
-        if children:
-            groups[name + " children"] = groups.get(name + " children", 0) + children
+        delta[pid] = (ppid, own, children)
+    kids = {}
+    for pid, (ppid, _, _) in delta.items():
+        kids.setdefault(ppid, []).append(pid)
+    def tree(pid):
+        _, own, children = delta.get(pid, (None, 0, 0))
+        return own + children + sum(tree(k) for k in kids.get(pid, []))
     ms = lambda ticks: ticks * 1000 / TICK / jobs
-    machine = ms(now["busy"] - before["busy"])
-    top = sorted(groups.items(), key=lambda kv: -kv[1])[:14]
-    print(f"CPU {machine:.2f} " + " ".join(f"{name.replace(' ', '_')}={ms(t):.2f}" for name, t in top if t > 0))
+    out = [f"machine={ms(now['busy'] - before['busy']):.2f}"]
+    for arg in sys.argv[4:]:
+        name, pid = arg.split("=")
+        own = delta.get(pid, (None, 0, 0))[1]
+        out.append(f"{name}={ms(own):.2f}+{ms(tree(pid) - own):.2f}")
+    print("CPU " + " ".join(out))
 
 main()
