@@ -129,7 +129,7 @@ internal static unsafe class SandboxRunner
                         continue;
                     }
                 }
-                else if (waitStatus is null && (childExited || pidfd < 0))
+                else if (launcher is null && waitStatus is null && (childExited || pidfd < 0))
                 {
                     int status;
                     var flags = childExited ? 0 : 1; // WNOHANG when polling without a pidfd
@@ -180,7 +180,9 @@ internal static unsafe class SandboxRunner
             {
                 if (waitStatus is null)
                 {
-                    // Only if the loop threw: kill the run; the launcher reports it later (a stale line, skipped).
+                    // Only if the loop threw: the launcher may not even have forked this run yet, so
+                    // it goes too (the next run starts a new one) and then everything in the slot.
+                    launcher.Reset();
                     slot.KillRun();
                 }
             }

@@ -141,7 +141,7 @@ internal sealed unsafe class SlotLauncher : IDisposable
                 }
                 if (w <= 0)
                 {
-                    throw new IOException($"the launcher of slot did not take the run: {SandboxRunner.LastError()}");
+                    throw new IOException($"the launcher in {Directory} did not take the run: {SandboxRunner.LastError()}");
                 }
                 off += (int)w;
             }
