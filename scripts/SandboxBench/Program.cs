@@ -4,7 +4,7 @@ using CodeRunner.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-// Usage: SandboxBench [--runs N] [--no-launcher]. Needs root (like the worker). Prints p50/p99
+// Usage: SandboxBench [--runs N] [--no-launcher | --paired]. Needs root (like the worker). Prints p50/p99
 // per mode, and CPU per run: of this process, of its reaped children (the whole launch chain and
 // the program) and of the whole machine (/proc/stat, so anything else running counts too).
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(200);
@@ -22,6 +22,62 @@ var sandbox = services.GetRequiredService<ISandbox>();
 var limits = new SandboxLimits(5, 1, 10, 256 * 1024, 64 * 1024, 64, 1024);
 
 string[][] programs = [["/bin/true"], ["/usr/bin/python3", "-c", "pass"]];
+if (args.Contains("--paired"))
+{
+    // bare, launcher and no-launcher runs interleaved one by one, so all three see the same load.
+    var offConfiguration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Sandbox:BoxRoot"] = Path.Combine(root, "boxes-off"),
+        ["Sandbox:CgroupName"] = $"coderunner-bench-off-{Environment.ProcessId}",
+        ["Sandbox:Slots"] = "1",
+        ["Sandbox:UidBase"] = "60100",
+        ["Sandbox:Launcher"] = "false",
+    }).Build();
+    await using var offServices = new ServiceCollection().AddSandbox(offConfiguration).BuildServiceProvider();
+    var off = offServices.GetRequiredService<ISandbox>();
+    Console.WriteLine($"paired: {runs} rounds of (bare, launcher, no launcher) after 20 warm-up rounds, one slot each, box reused");
+    Console.WriteLine($"{"program",-24} {"bare p50",9} {"launcher p50",13} {"p99",8} {"no-launcher p50",16} {"p99",8}");
+    foreach (var argv in programs)
+    {
+        await using var onBox = await sandbox.CreateBoxAsync(0, CancellationToken.None);
+        await using var offBox = await off.CreateBoxAsync(0, CancellationToken.None);
+        var times = new double[3][];
+        for (var k = 0; k < 3; k++)
+        {
+            times[k] = new double[runs];
+        }
+        for (var i = -20; i < runs; i++)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                var clock = Stopwatch.StartNew();
+                if (k == 0)
+                {
+                    using var p = Process.Start(new ProcessStartInfo(argv[0], argv[1..]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+                    p.WaitForExit();
+                }
+                else
+                {
+                    Check(await (k == 1 ? onBox : offBox).RunAsync(new SandboxRun(argv, null, limits), CancellationToken.None));
+                }
+                if (i >= 0)
+                {
+                    times[k][i] = clock.Elapsed.TotalMilliseconds;
+                }
+            }
+        }
+        foreach (var t in times)
+        {
+            Array.Sort(t);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{string.Join(' ', argv),-24} {Percentile(times[0], 0.5),9:F2} {Percentile(times[1], 0.5),13:F2} {Percentile(times[1], 0.99),8:F2} {Percentile(times[2], 0.5),16:F2} {Percentile(times[2], 0.99),8:F2}"));
+    }
+    (off as IDisposable)?.Dispose();
+    (sandbox as IDisposable)?.Dispose();
+    Directory.Delete(root, recursive: true);
+    return 0;
+}
 Console.WriteLine($"runs per mode: {runs} (after {Math.Min(20, runs)} warm-up runs), back to back, one slot, launcher {(launcher ? "on" : "off")}");
 Console.WriteLine($"{"program",-24} {"mode",-34} {"p50 ms",8} {"p99 ms",8} {"+p50 ms",8} {"CPU ms: self",13} {"children",9} {"machine",8}");
 foreach (var argv in programs)
