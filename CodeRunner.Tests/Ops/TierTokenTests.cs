@@ -14,8 +14,24 @@ public sealed class TierTokenTests
     [Fact]
     public async Task Given_three_tiers_with_the_token_Then_the_runner_gets_through_and_the_lb_alone_refuses_callers_without_it()
     {
-        await using var judge = await RunningApp.StartAsync(Roles.JudgeServer | Roles.JudgeWorker, ("AUTHN_TOKEN", Token));
-        await using var lb = await RunningApp.StartAsync(Roles.Lb, ("JUDGE_SERVERS", judge.JudgeUrl.ToString().TrimEnd('/')), ("AUTHN_TOKEN", Token));
+        // The judge tier in a process of its own: its /metrics then count only its own answers
+        // (in-process apps share the meters of every app in the test process).
+        var dir = TestDirectory.Create("coderunner-tier-");
+        var workerUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        await using var judge = CodeRunnerProcess.Start("judge-server,judge-worker", dir, new Dictionary<string, string>
+        {
+            ["AUTHN_TOKEN"] = Token,
+            ["Worker__Urls"] = workerUrl,
+            ["Storage__Sqlite"] = Path.Combine(dir, "judge.db"),
+            ["Sandbox__Slots"] = "1",
+            ["Sandbox__BoxRoot"] = Path.Combine(dir, "boxes"),
+            ["Sandbox__CgroupName"] = "coderunner-tier-" + Guid.NewGuid().ToString("N")[..8],
+            ["Sandbox__UidBase"] = (175000 + Environment.ProcessId % 1000 * 4).ToString(),
+        });
+        await Health.WaitAsync(new Uri(workerUrl), "/health", TimeSpan.FromSeconds(90),
+            giveUp: _ => judge.HasExited ? "exited" : null, describe: () => judge.Output);
+        using var judgeHttp = new HttpClient { BaseAddress = judge.Url };
+        await using var lb = await RunningApp.StartAsync(Roles.Lb, ("JUDGE_SERVERS", judge.Url.ToString().TrimEnd('/')), ("AUTHN_TOKEN", Token));
         await using var runner = await RunningApp.StartAsync(Roles.Runner,
             ("JUDGE0_URL", lb.LbUrl.ToString().TrimEnd('/')), ("JUDGE0_AUTH_TOKEN", Token),
             ("Runner:Sqlite", Path.Combine(Path.GetTempPath(), $"coderunner-tier-{Guid.NewGuid():N}.db")));
@@ -34,7 +50,7 @@ public sealed class TierTokenTests
         var body = JsonNode.Parse(await run.Content.ReadAsStringAsync())!;
         var withoutToken = await direct.GetAsync("/languages");
         var wrongToken = await wrong.GetAsync("/languages");
-        var judgeMetrics = await judge.Judge.GetStringAsync("/metrics");
+        var judgeMetrics = await judgeHttp.GetStringAsync("/metrics");
         var ready = await browser.GetAsync("/health/ready");
         using var wrongRunnerHttp = new HttpClient { BaseAddress = wrongRunner.RunnerUrl };
         var notReady = await wrongRunnerHttp.GetAsync("/health/ready");
