@@ -1,5 +1,6 @@
 using CodeRunner.Client;
 using CodeRunner.Hosting;
+using CodeRunner.Hosting.Ops;
 using CodeRunner.Judge.Server;
 using CodeRunner.Judge.Worker;
 using CodeRunner.Lb;
@@ -26,8 +27,10 @@ public partial class Program
         builder.AddJudgeServer();
         builder.AddJudgeWorker();
         builder.AddCarterModules();
+        builder.AddOps();
 
         var app = builder.Build();
+        app.UseOps();
         app.MapClient();
         app.MapRunner();
         app.MapLb();

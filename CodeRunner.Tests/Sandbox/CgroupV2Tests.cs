@@ -31,6 +31,55 @@ public sealed class CgroupV2Tests : IDisposable
     }
 
     [Fact]
+    public void Given_a_worker_in_a_delegated_service_cgroup_Then_it_moves_into_a_leaf_and_the_slots_live_inside_the_service()
+    {
+        var service = Path.Combine(root, "system.slice", "coderunner@judge-worker.service");
+        Directory.CreateDirectory(service);
+        File.WriteAllText(Path.Combine(service, "cgroup.subtree_control"), "");
+        var ownCgroup = Path.Combine(root, "self-cgroup");
+        File.WriteAllText(ownCgroup, "0::/system.slice/coderunner@judge-worker.service\n");
+
+        var hierarchy = CgroupDetectionFor(ownCgroup);
+        var slot = hierarchy.Slot(1);
+
+        Assert.Equal(Environment.ProcessId.ToString(), File.ReadAllText(Path.Combine(service, "supervisor", "cgroup.procs")));
+        Assert.Equal("+memory +pids", File.ReadAllText(Path.Combine(service, "cgroup.subtree_control")));
+        Assert.Equal([Path.Combine(service, "coderunner", "slot1", "cgroup.procs")], slot.ProcsFiles);
+        // The root of the hierarchy belongs to systemd: untouched.
+        Assert.Equal("", File.ReadAllText(Path.Combine(root, "cgroup.subtree_control")));
+    }
+
+    [Fact]
+    public void Given_a_worker_already_in_its_supervisor_leaf_Then_the_slots_go_beside_the_leaf_not_below_it()
+    {
+        var service = Path.Combine(root, "system.slice", "w.service");
+        Directory.CreateDirectory(Path.Combine(service, "supervisor"));
+        File.WriteAllText(Path.Combine(service, "cgroup.subtree_control"), "");
+        var ownCgroup = Path.Combine(root, "self-cgroup");
+        File.WriteAllText(ownCgroup, "0::/system.slice/w.service/supervisor\n");
+
+        var slot = CgroupDetectionFor(ownCgroup).Slot(0);
+
+        Assert.Equal([Path.Combine(service, "coderunner", "slot0", "cgroup.procs")], slot.ProcsFiles);
+    }
+
+    [Fact]
+    public void Given_no_cgroup_v2_line_Then_the_own_cgroup_is_the_root()
+    {
+        var ownCgroup = Path.Combine(root, "self-cgroup");
+        File.WriteAllText(ownCgroup, "12:memory:/\n");
+
+        Assert.Equal("/", CgroupV2.OwnCgroup(ownCgroup));
+    }
+
+    private ICgroupHierarchy CgroupDetectionFor(string ownCgroup)
+    {
+        var mountInfo = Path.Combine(root, "mountinfo");
+        File.WriteAllText(mountInfo, $"30 23 0:26 / {root} rw,nosuid shared:4 - cgroup2 cgroup2 rw\n");
+        return CgroupDetection.Open("v2", "coderunner", mountInfo, ownCgroup);
+    }
+
+    [Fact]
     public void Given_limits_Then_they_are_written_to_memory_max_swap_max_and_pids_max()
     {
         var slot = new CgroupV2(root, "coderunner").Slot(0);

@@ -29,6 +29,49 @@ public sealed class IsolationTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Given_the_network_namespace_of_a_run_Then_it_has_only_a_loopback_the_program_cannot_configure()
+    {
+        var outcome = await sandbox.RunAsync(["/usr/bin/python3", "-c", """
+            import fcntl, socket, struct
+            print(sorted(l.split(':')[0].strip() for l in open('/proc/net/dev').readlines()[2:]))
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                fcntl.ioctl(s, 0x8914, struct.pack('16sH14s', b'lo', 1, bytes(14)))  # SIOCSIFFLAGS IFF_UP
+                print('configured')
+            except OSError as e:
+                print('refused', e.errno)
+            """]);
+
+        Assert.Equal("['lo']\nrefused 1\n", SandboxFixture.Text(outcome.Stdout));
+    }
+
+    [Fact]
+    public async Task Given_a_run_leaving_an_abstract_socket_listener_Then_the_next_run_of_the_slot_cannot_reach_it()
+    {
+        // The runs of a slot may share its launcher's network namespace: nothing of a run may outlive it there.
+        var name = $"coderunner-test-{Guid.NewGuid():N}";
+        var outcomes = await sandbox.RunAsync([],
+            new SandboxRun(["/usr/bin/python3", "-c", $$"""
+                import os, socket, time
+                if os.fork() == 0:
+                    s = socket.socket(socket.AF_UNIX); s.bind('\0{{name}}'); s.listen(); print('listening', flush=True); time.sleep(30)
+                else:
+                    time.sleep(0.5)
+                """], null, SandboxFixture.Limits()),
+            new SandboxRun(["/usr/bin/python3", "-c", $$"""
+                import socket
+                s = socket.socket(socket.AF_UNIX)
+                try:
+                    s.connect('\0{{name}}'); print('connected')
+                except OSError as e:
+                    print('refused', e.errno)
+                """], null, SandboxFixture.Limits()));
+
+        Assert.Equal("listening\n", SandboxFixture.Text(outcomes[0].Stdout));
+        Assert.Equal("refused 111\n", SandboxFixture.Text(outcomes[1].Stdout));
+    }
+
+    [Fact]
     public async Task Given_canary_files_on_the_host_Then_the_program_cannot_read_them()
     {
         var besideBoxes = Path.Combine(sandbox.Root, "canary.txt");

@@ -119,4 +119,34 @@ public abstract class JobQueueContract : IAsyncLifetime
         Assert.Equal(("same", "same"), (first.Token, second.Token));
         Assert.Equal(1, await ClaimedCountAsync());
     }
+
+    [Fact]
+    public async Task Given_groups_beyond_the_limit_Then_each_group_is_enqueued_whole_or_not_at_all()
+    {
+        await _queue.EnqueueAsync(["old"], Ct);
+
+        var result = await _queue.EnqueueGroupsAsync([["a", "b"], ["c", "d", "e"], ["f"], ["g"]], maxWaiting: 4, Ct);
+
+        Assert.Equal([true, false, true, false], result.Accepted);
+        Assert.Equal(4, result.Waiting);
+        Assert.Equal(4, await _queue.CountAsync(Ct));
+        var claimed = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var job = await _queue.ClaimAsync("w", Ct);
+            claimed.Add(job.Token);
+            await _queue.CompleteAsync(job, Ct);
+        }
+        Assert.Equal(["old", "a", "b", "f"], claimed);
+    }
+
+    [Fact]
+    public async Task Given_concurrent_group_enqueues_at_a_limit_Then_exactly_the_limit_is_accepted()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            _queue.EnqueueGroupsAsync([[$"t{i}"]], maxWaiting: 25, Ct).AsTask()));
+
+        Assert.Equal(25, results.Count(r => r.Accepted[0]));
+        Assert.Equal(25, await _queue.CountAsync(Ct));
+    }
 }

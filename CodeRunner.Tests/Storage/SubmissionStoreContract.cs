@@ -248,6 +248,48 @@ public abstract class SubmissionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Given_more_submissions_than_one_insert_statement_holds_Then_all_are_stored_each_with_its_own_id()
+    {
+        var submissions = Enumerable.Range(0, SqlSubmissionStore.RowsPerInsert * 2 + 7).Select(i => New(language: i)).ToList();
+
+        await Store.InsertAsync(submissions, Ct);
+
+        var stored = await Store.GetManyAsync(submissions.Select(s => s.Token).ToList(), Ct);
+        Assert.All(submissions.Zip(stored), pair =>
+        {
+            Assert.Equal(pair.First.LanguageId, pair.Second!.LanguageId);
+            Assert.Equal(pair.First.Id, pair.Second.Id);
+        });
+        Assert.Equal(submissions.Count, submissions.Select(s => s.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Given_a_duplicate_in_the_last_statement_of_a_large_insert_Then_none_of_it_is_stored()
+    {
+        var first = New();
+        await Store.InsertAsync([first], Ct);
+        var submissions = Enumerable.Range(0, SqlSubmissionStore.RowsPerInsert + 5).Select(_ => New()).ToList();
+        submissions[^1].Token = first.Token;
+
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Store.InsertAsync(submissions, Ct));
+
+        Assert.Equal(1, (await Store.ListAsync(1, 10, Ct)).TotalCount);
+    }
+
+    [Fact]
+    public async Task Given_tokens_Then_delete_many_removes_exactly_those_and_counts_the_ones_that_existed()
+    {
+        var submissions = Enumerable.Range(0, 5).Select(_ => New()).ToList();
+        await Store.InsertAsync(submissions, Ct);
+
+        var deleted = await Store.DeleteManyAsync([submissions[0].Token, submissions[3].Token, "unknown"], Ct);
+
+        Assert.Equal(2, deleted);
+        var left = await Store.GetManyAsync(submissions.Select(s => s.Token).ToList(), Ct);
+        Assert.Equal([false, true, true, false, true], left.Select(s => s is not null));
+    }
+
+    [Fact]
     public async Task Given_delete_Then_gone()
     {
         var submission = New();

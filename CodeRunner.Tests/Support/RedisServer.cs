@@ -61,7 +61,8 @@ public sealed class RedisServer : IAsyncDisposable
                 await connection.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException e)
+            // LOADING: up, but still replaying its append-only file.
+            catch (Exception e) when (e is RedisConnectionException || e is RedisServerException { Message: var m } && m.StartsWith("LOADING"))
             {
                 if (DateTime.UtcNow > deadline || !_process.Running)
                 {

@@ -5,6 +5,8 @@ internal static class EnvironmentHelp
 {
     public static readonly IReadOnlyList<(Roles Roles, string Name, string Meaning)> Variables =
     [
+        (Roles.Client, "RUNNER_API_URL", "the runner the web IDE's /api/* is forwarded to (http://10.0.0.3:4000); --role all: the local one"),
+        (Roles.Client, "Client__Urls", "web IDE listen URLs (default http://127.0.0.1:3000; production http://0.0.0.0:80)"),
         (Roles.Runner, "Runner__Urls", "runner listen URLs (default http://127.0.0.1:4000)"),
         (Roles.Runner, "JUDGE0_URL", "the judge tier (the lb) to forward to (default: the lb's first URL; in-process judge-server without lb: its URL)"),
         (Roles.Runner, "JUDGE0_AUTH_HEADER / JUDGE0_AUTH_TOKEN", "header and token the runner adds for the judge tier (default X-Auth-Token; in-process: AUTHN_TOKEN)"),
@@ -54,6 +56,10 @@ internal static class EnvironmentHelp
         (Roles.JudgeWorker, "MAX_EXTRACT_SIZE", "cap on unpacked additional_files, KB (default 10240)"),
         (Roles.JudgeWorker, "MAX_CPU_TIME_LIMIT, MAX_MEMORY_LIMIT, ...", "Judge0's maximum limits; compilation runs under them"),
         (Roles.JudgeWorker, "Sandbox__Cgroup", "auto, v1 or v2 (default auto)"),
+        (Roles.Lb, "AUTHN_HEADER / AUTHN_TOKEN", "the judge tier's token: proxied requests without it get 401 at the lb (unset: passed through)"),
+        (Roles.All, "LOG_FORMAT", "simple (default) or json: one JSON object per log line"),
+        (Roles.All, "<Section>__AllowFrom, ALLOW_FROM", "source addresses/CIDRs this role accepts, others get 403 (Section: Client, Runner, Lb, Judge, Worker)"),
+        (Roles.All, "OTEL_EXPORTER_OTLP_ENDPOINT", "send traces over OTLP (OTEL_EXPORTER_OTLP_PROTOCOL grpc or http/protobuf); unset = none"),
     ];
 
     public static void Write(TextWriter output)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using Carter;
+using CodeRunner.Hosting.Ops;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.Configuration.Json;
 
@@ -26,12 +27,7 @@ public static class HostingModule
         builder.Configuration.AddInMemoryCollection(options.Settings);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<MatcherPolicy, RoleMatcherPolicy>();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(c =>
-        {
-            c.SingleLine = true;
-            c.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        builder.AddConsoleLogging();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         return builder;
     }

@@ -34,6 +34,7 @@ public static class RunnerModule
         services.AddHttpClient(JudgeTier.ClientName, http => JudgeTier.Configure(http, options))
             .ConfigurePrimaryHttpMessageHandler(JudgeTier.Handler);
         services.AddSingleton<JudgeTier>();
+        RunnerReadiness.Add(services);
         services.AddSingleton<HistoryRecorder>();
         services.AddSingleton<LanguageNames>();
         services.AddRunnerRateLimits(options);
@@ -72,6 +73,7 @@ public static class RunnerModule
 
         var role = app.MapRole(Roles.Runner).RequireCors(CorsPolicy);
         role.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "runner" }));
+        RunnerReadiness.Map(role);
         var open = role.MapGroup("").AddEndpointFilter<RunnerExceptionFilter>();
         var api = open.MapGroup("").WithMetadata(RequiresCaller.Instance);
         foreach (var module in app.Services.GetServices<ICarterModule>())

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using CodeRunner.Sandbox.Boxes;
+using CodeRunner.Sandbox.Bwrap;
 using CodeRunner.Sandbox.Cgroups;
 using CodeRunner.Sandbox.Native;
 
@@ -46,6 +47,10 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
             Directory.CreateDirectory(mount, RootTraverseOnly);
             SlotMount.Mount(mount, options.BoxSizeMb);
             slots[i] = new SandboxSlot(i, options.UidBase + i, cgroups.Slot(i), mount);
+            if (options.Launcher && cgroups.Version == "v1")
+            {
+                slots[i].Launcher = new SlotLauncher(options, i, options.UidBase + i, slots[i].Cgroup.ProcsFiles);
+            }
         }
         var sandbox = new BwrapSandbox(options, cgroups, slots);
         if (options.SelfTest)
@@ -88,6 +93,8 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
         disposed = true;
         foreach (var slot in slots)
         {
+            slot.Launcher?.Dispose();
+            slot.Launcher = null;
             slot.KillAndWaitEmpty();
             slot.Cgroup.Delete();
             SlotMount.Unmount(slot.BoxMount);
@@ -115,6 +122,11 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
         Require(options.Bwrap, "bubblewrap not found at {0}: apt-get install bubblewrap (or set Sandbox:Bwrap)");
         Require(options.Setpriv, "setpriv not found at {0}: apt-get install util-linux (or set Sandbox:Setpriv)");
         Require(options.Shell, "shell not found at {0} (set Sandbox:Shell)");
+        if (options.Launcher)
+        {
+            Require(options.Unshare, "unshare not found at {0}: apt-get install util-linux (or set Sandbox:Unshare)");
+            Require(options.LauncherShell, "bash not found at {0}: apt-get install bash (or set Sandbox:LauncherShell, or Sandbox:Launcher=false)");
+        }
         if (options.UidBase <= 0)
         {
             throw new InvalidOperationException("Sandbox:UidBase must be a positive uid: programs never run as root");

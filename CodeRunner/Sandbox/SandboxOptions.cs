@@ -21,6 +21,18 @@ internal sealed class SandboxOptions
 
     public string Shell { get; set; } = "/bin/sh";
 
+    public string Unshare { get; set; } = "/usr/bin/unshare";
+
+    /// <summary>The per-slot launcher's loop needs bash (mapfile -d '').</summary>
+    public string LauncherShell { get; set; } = "/bin/bash";
+
+    /// <summary>
+    /// cgroup v1: one long-lived launcher per slot, already in the slot's cgroups, network
+    /// namespace and uid (see Bwrap/SlotLauncher). False, or cgroup v2: every run goes
+    /// sh → setpriv → bwrap --unshare-all.
+    /// </summary>
+    public bool Launcher { get; set; } = true;
+
     /// <summary>Concurrent runs; 0 means one per processor.</summary>
     public int Slots { get; set; }
 

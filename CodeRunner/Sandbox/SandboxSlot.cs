@@ -1,3 +1,4 @@
+using CodeRunner.Sandbox.Bwrap;
 using CodeRunner.Sandbox.Cgroups;
 
 namespace CodeRunner.Sandbox;
@@ -15,6 +16,9 @@ internal sealed class SandboxSlot(int index, int uid, ISlotCgroup cgroup, string
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
+    /// <summary>The slot's long-lived launcher (it lives in the slot's cgroups and is never killed by a run's cleanup); null without one.</summary>
+    public SlotLauncher? Launcher { get; set; }
+
     /// <summary>Set when a wipe failed; the slot then refuses new boxes.</summary>
     public bool Broken { get; set; }
 
@@ -27,7 +31,7 @@ internal sealed class SandboxSlot(int index, int uid, ISlotCgroup cgroup, string
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var pids = cgroup.Pids();
+            var pids = RunPids();
             if (pids.Count == 0)
             {
                 return;
@@ -36,8 +40,27 @@ internal sealed class SandboxSlot(int index, int uid, ISlotCgroup cgroup, string
             {
                 throw new InvalidOperationException($"slot {index}: processes {string.Join(',', pids)} survived SIGKILL for 10 s");
             }
-            cgroup.KillAll();
+            KillRun();
             Thread.Sleep(1);
         }
+    }
+
+    /// <summary>SIGKILLs every process of the slot except its launcher.</summary>
+    public void KillRun()
+    {
+        if (Launcher is null)
+        {
+            cgroup.KillAll();
+        }
+        else
+        {
+            CgroupFiles.KillEach(RunPids());
+        }
+    }
+
+    private IReadOnlyList<int> RunPids()
+    {
+        var pids = cgroup.Pids();
+        return Launcher is { Pid: > 0 } l ? pids.Where(p => p != l.Pid).ToArray() : pids;
     }
 }

@@ -8,6 +8,13 @@ public interface IJobQueue
 {
     ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct);
 
+    /// <summary>
+    /// Enqueues each group of tokens whole or not at all, in order, in one step: a group that would
+    /// take the jobs waiting past <paramref name="maxWaiting"/> is refused and the next is tried.
+    /// Atomic against every other enqueuer of the same queue, so the limit holds across servers.
+    /// </summary>
+    ValueTask<GroupsEnqueued> EnqueueGroupsAsync(IReadOnlyList<IReadOnlyList<string>> groups, long maxWaiting, CancellationToken ct);
+
     /// <summary>Waits until a job is available and claims it for <paramref name="workerId"/>.</summary>
     ValueTask<ClaimedJob> ClaimAsync(string workerId, CancellationToken ct);
 
@@ -25,6 +32,10 @@ public interface IJobQueue
     /// <summary>Jobs waiting to be claimed.</summary>
     ValueTask<long> CountAsync(CancellationToken ct);
 }
+
+/// <param name="Accepted">Per group, whether it was enqueued.</param>
+/// <param name="Waiting">Jobs waiting right after this enqueue.</param>
+public sealed record GroupsEnqueued(IReadOnlyList<bool> Accepted, long Waiting);
 
 /// <param name="Attempt">1 on first delivery, higher when re-delivered after a worker was lost.</param>
 public sealed record ClaimedJob(string Token, int Attempt, string Receipt);

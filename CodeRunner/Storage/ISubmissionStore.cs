@@ -3,6 +3,7 @@ namespace CodeRunner.Storage;
 /// <summary>Submissions: SQLite by default, PostgreSQL when configured. Same semantics for both.</summary>
 public interface ISubmissionStore
 {
+    /// <summary>Stores all or none of <paramref name="submissions"/>, in one round trip when they are few, and sets their ids.</summary>
     Task InsertAsync(IReadOnlyList<Submission> submissions, CancellationToken ct);
 
     Task<Submission?> GetAsync(string token, CancellationToken ct);
@@ -14,6 +15,9 @@ public interface ISubmissionStore
     Task<SubmissionPage> ListAsync(int page, int perPage, CancellationToken ct);
 
     Task<bool> DeleteAsync(string token, CancellationToken ct);
+
+    /// <summary>Deletes every submission named; returns how many existed.</summary>
+    Task<int> DeleteManyAsync(IReadOnlyList<string> tokens, CancellationToken ct);
 
     /// <summary>Tokens still In Queue or Processing created before <paramref name="createdBefore"/>, oldest first (to re-queue what a queue lost).</summary>
     Task<IReadOnlyList<string>> ListUnfinishedTokensAsync(DateTimeOffset createdBefore, CancellationToken ct);

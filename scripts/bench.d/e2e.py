@@ -1,6 +1,6 @@
 """End-to-end hello-world throughput: submit N Python 3 programs (wait=false, batches of 20),
-poll until all are final, print submissions/s. Bounded: gives up after --timeout seconds."""
-import http.client, json, sys, time, argparse
+poll until all are final, print submissions/s (and this client's own CPU ms per job). Bounded: gives up after --timeout seconds."""
+import http.client, json, resource, sys, time, argparse
 
 p = argparse.ArgumentParser()
 p.add_argument("--host", required=True)
@@ -41,4 +41,5 @@ while pending and time.monotonic() - start < a.timeout:
 elapsed = time.monotonic() - start
 if pending:
     sys.exit(f"{len(pending)} submissions unfinished after {a.timeout}s")
-print(f"E2E {a.count} {elapsed:.3f} {a.count / elapsed:.1f} {wrong}")
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(f"E2E {a.count} {elapsed:.3f} {a.count / elapsed:.1f} {wrong} {(ru.ru_utime + ru.ru_stime) * 1000 / a.count:.2f}")

@@ -23,5 +23,10 @@ start_services() {
 stop_services() {
   local dir="$1"
   [ -d "$dir/pg/data" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast stop >/dev/null 2>&1 || true
-  [ -f "$dir/redis/pid" ] && kill "$(cat "$dir/redis/pid")" 2>/dev/null || true
+  if [ -f "$dir/redis/pid" ]; then
+    local pid; pid="$(cat "$dir/redis/pid")"
+    kill "$pid" 2>/dev/null || true
+    # Until it has exited: it may still write into the folder the caller removes next.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
 }

@@ -31,6 +31,7 @@ public static class JudgeServerModule
         builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubmissionBuilder>();
+        builder.Services.AddSingleton<Intake>();
         builder.Services.AddStorageReadiness();
         builder.Services.AddSingleton<Statistics>();
         builder.Services.AddExceptionHandler<JudgeExceptionHandler>();

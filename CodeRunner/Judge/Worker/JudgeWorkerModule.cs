@@ -1,4 +1,5 @@
 using CodeRunner.Hosting;
+using CodeRunner.Hosting.Ops;
 using CodeRunner.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CodeRunner.Judge.Worker.Execution;
@@ -20,6 +21,7 @@ public static class JudgeWorkerModule
         builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection("Worker"));
         builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.AddSandbox(builder.Configuration);
+        builder.Services.MeasureSandboxRuns();
         builder.Services.AddStorageReadiness();
         builder.Services.AddSingleton<ToolchainDetector>();
         builder.Services.AddSingleton<LanguageRegistry>();

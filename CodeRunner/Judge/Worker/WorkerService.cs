@@ -179,6 +179,7 @@ internal sealed class WorkerService(
         if (await Dependency.RetryAsync(() => submissions.SaveResultAsync(result, abort), logger, abort))
         {
             logger.LogInformation("Submission {Token} finished: status {Status} (attempt {Attempt})", job.Token, result.StatusId, job.Attempt);
+            Hosting.Ops.OpsMetrics.RunFinished(result.StatusId);
         }
         await Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort);
         await Dependency.RetryAsync(() => takeOffQueue().AsTask(), logger, abort);

@@ -18,18 +18,26 @@ internal static class BwrapArguments
     // On merged-/usr hosts these are symlinks into /usr; elsewhere real folders to bind.
     private static readonly string[] RootLinks = ["bin", "lib", "lib32", "lib64", "libx32", "sbin"];
 
-    public static List<string> Build(SandboxOptions options, string boxDir, SandboxRun run)
+    /// <param name="inLauncherNetns">
+    /// The slot's launcher already sits in an empty network namespace of its own (loopback down,
+    /// owned by the host's user namespace, so nothing in the sandbox can configure it): every
+    /// namespace but the network one is new per run.
+    /// </param>
+    public static List<string> Build(SandboxOptions options, string boxDir, SandboxRun run, bool inLauncherNetns = false)
     {
-        var a = new List<string>
-        {
-            options.Bwrap,
-            "--unshare-all", "--unshare-user", "--disable-userns",
+        var a = new List<string> { options.Bwrap };
+        a.AddRange(inLauncherNetns
+            ? ["--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
+            : ["--unshare-all", "--unshare-user"]);
+        a.AddRange(
+        [
+            "--disable-userns",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "box",
             // Reports bwrap's pid 1 so the host can reap it (see SandboxRunner.ReapInit).
             "--json-status-fd", "3",
             "--clearenv",
-        };
+        ]);
         foreach (var (key, value) in run.Environment ?? DefaultEnvironment)
         {
             if (key.Length == 0 || key.Contains('=') || key.Contains('\0') || value.Contains('\0'))

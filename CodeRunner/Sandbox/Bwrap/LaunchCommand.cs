@@ -28,17 +28,10 @@ internal static class LaunchCommand
 
     public static List<string> Build(SandboxOptions options, int uid, IReadOnlyList<string> procsFiles, SandboxLimits limits, List<string> bwrap)
     {
-        var cpu = limits.PerProcessTimeLimit
-            ? Math.Ceiling(limits.CpuTime + limits.ExtraCpuTime)
-            : Math.Ceiling(limits.CpuTime + limits.ExtraCpuTime) + 1;
         var argv = new List<string> { "sh", "-c", Script, "sh", Num(procsFiles.Count) };
         argv.AddRange(procsFiles);
+        argv.AddRange(Rlimits(limits));
         argv.AddRange([
-            Num((long)Math.Max(1, cpu)),
-            Num(Math.Max(1, limits.MaxFileSizeKb) * 2),
-            Num(Math.Max(16, limits.MaxOpenFiles)),
-            Num(Math.Max(64, limits.StackKb)),
-            limits.PerProcessMemoryLimit ? Num(limits.MemoryKb) : "unlimited",
             options.Setpriv,
             $"--reuid={Num(uid)}", $"--regid={Num(uid)}", "--clear-groups",
             "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
@@ -46,6 +39,21 @@ internal static class LaunchCommand
         ]);
         argv.AddRange(bwrap);
         return argv;
+    }
+
+    /// <summary>cpu s, fsize in blocks of <paramref name="fsizeBlock"/> bytes (dash: 512, bash: 1024), open files, stack KB, address space KB or "unlimited".</summary>
+    public static string[] Rlimits(SandboxLimits limits, int fsizeBlock = 512)
+    {
+        var cpu = limits.PerProcessTimeLimit
+            ? Math.Ceiling(limits.CpuTime + limits.ExtraCpuTime)
+            : Math.Ceiling(limits.CpuTime + limits.ExtraCpuTime) + 1;
+        return [
+            Num((long)Math.Max(1, cpu)),
+            Num(Math.Max(1, limits.MaxFileSizeKb) * 1024 / fsizeBlock),
+            Num(Math.Max(16, limits.MaxOpenFiles)),
+            Num(Math.Max(64, limits.StackKb)),
+            limits.PerProcessMemoryLimit ? Num(limits.MemoryKb) : "unlimited",
+        ];
     }
 
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -37,6 +37,23 @@ internal sealed unsafe class RunIo : IDisposable
         ChildFds = [stdinRead, stdout.ChildEnd, (stderr ?? stdout).ChildEnd, status.ChildEnd];
     }
 
+    /// <summary>
+    /// The launcher's variant: stdout, stderr and status are the slot's FIFOs, opened for reading
+    /// before the launcher is told to run (so its opens for writing do not block); stdin is a file.
+    /// </summary>
+    public RunIo(SlotLauncher launcher, SandboxRun run, long cap)
+    {
+        stdinData = [];
+        var stdout = new Stream(OpenFifo(launcher.Out), new CappedBuffer(cap));
+        var stderr = run.RedirectStderrToStdout ? null : new Stream(OpenFifo(launcher.Err), new CappedBuffer(cap));
+        var status = new Stream(OpenFifo(launcher.Status), new CappedBuffer(16 * 1024));
+        streams = stderr is null ? [stdout, status] : [stdout, stderr, status];
+        StdoutStream = stdout;
+        StderrStream = stderr;
+        StatusStream = status;
+        ChildFds = [];
+    }
+
     public IReadOnlyList<int> ChildFds { get; }
 
     private Stream StdoutStream { get; }
@@ -115,6 +132,21 @@ internal sealed unsafe class RunIo : IDisposable
         childExited = pidfd >= 0 && fds[pidIndex].Revents != 0;
     }
 
+    /// <summary>
+    /// Reads every open stream to its end. Only once nothing of the run is left: then no writer
+    /// remains, so nothing of this run can stay in a reused FIFO for the next one.
+    /// </summary>
+    public void DrainAll()
+    {
+        foreach (var s in streams)
+        {
+            if (s.Fd >= 0)
+            {
+                Drain(s);
+            }
+        }
+    }
+
     public void Dispose()
     {
         CloseChildEnds();
@@ -183,6 +215,16 @@ internal sealed unsafe class RunIo : IDisposable
         var (r, w) = Spawner.Pipe();
         childEnds.Add(w);
         return (r, w);
+    }
+
+    private static (int Read, int Write) OpenFifo(string path)
+    {
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new IOException($"open {path}: {Libc.ErrorText(Marshal.GetLastPInvokeError())}");
+        }
+        return (fd, -1);
     }
 
     private sealed class Stream

@@ -19,39 +19,63 @@ internal static unsafe class SandboxRunner
             throw new ArgumentException("argv must not be empty");
         }
         var limits = run.Limits;
-        var bwrap = BwrapArguments.Build(options, boxDir, run);
-        var argv = LaunchCommand.Build(options, slot.Uid, slot.Cgroup.ProcsFiles, limits, bwrap);
+        var launcher = slot.Launcher;
+        var bwrap = BwrapArguments.Build(options, boxDir, run, inLauncherNetns: launcher is not null);
         var memoryBytes = limits.PerProcessMemoryLimit
             ? Math.Max(limits.MemoryKb * 1024, options.PerProcessModeCgroupMemoryMb * 1024L * 1024)
             : limits.MemoryKb * 1024;
         try
         {
             slot.KillAndWaitEmpty();
-            slot.Cgroup.Prepare(memoryBytes, limits.MaxProcesses + HelperProcesses);
+            slot.Cgroup.Prepare(memoryBytes, limits.MaxProcesses + (launcher is null ? HelperProcesses : SlotLauncher.HelperProcesses));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             return Failed($"cannot prepare the cgroups of slot {slot.Index}: {e.Message}");
         }
 
-        var io = new RunIo(run, limits.MaxFileSizeKb * 1024);
+        RunIo io;
         var clock = Stopwatch.StartNew();
-        int pid;
-        try
+        var pid = 0;
+        long runId = 0;
+        int pidfd;
+        if (launcher is null)
         {
-            pid = Spawner.Spawn(options.Shell, argv, ["PATH=/usr/bin:/bin"], io.ChildFds);
+            io = new RunIo(run, limits.MaxFileSizeKb * 1024);
+            try
+            {
+                var argv = LaunchCommand.Build(options, slot.Uid, slot.Cgroup.ProcsFiles, limits, bwrap);
+                pid = Spawner.Spawn(options.Shell, argv, ["PATH=/usr/bin:/bin"], io.ChildFds);
+            }
+            catch (IOException e)
+            {
+                io.Dispose();
+                return Failed(e.Message);
+            }
+            finally
+            {
+                io.CloseChildEnds();
+            }
+            pidfd = Libc.PidfdOpen(pid);
         }
-        catch (IOException e)
+        else
         {
-            io.Dispose();
-            return Failed(e.Message);
+            RunIo? opened = null;
+            try
+            {
+                launcher.EnsureRunning();
+                opened = new RunIo(launcher, run, limits.MaxFileSizeKb * 1024);
+                runId = launcher.Launch(bwrap, run.Stdin, string.Join(' ', LaunchCommand.Rlimits(limits, fsizeBlock: 1024)), run.RedirectStderrToStdout);
+            }
+            catch (IOException e)
+            {
+                opened?.Dispose();
+                launcher.Reset();
+                return Failed(e.Message);
+            }
+            io = opened;
+            pidfd = launcher.StatusFd;
         }
-        finally
-        {
-            io.CloseChildEnds();
-        }
-
-        var pidfd = Libc.PidfdOpen(pid);
         SandboxTermination? killedFor = null;
         int? waitStatus = null;
         var lastCpuCheck = TimeSpan.Zero;
@@ -60,8 +84,11 @@ internal static unsafe class SandboxRunner
         void KillAll(SandboxTermination? reason)
         {
             killedFor ??= reason;
-            Libc.Kill(pid, Libc.SIGKILL);
-            slot.Cgroup.KillAll();
+            if (launcher is null)
+            {
+                Libc.Kill(pid, Libc.SIGKILL);
+            }
+            slot.KillRun();
         }
 
         try
@@ -86,7 +113,23 @@ internal static unsafe class SandboxRunner
                 {
                     KillAll(SandboxTermination.OutputLimit);
                 }
-                if (waitStatus is null && (childExited || pidfd < 0))
+                if (waitStatus is null && launcher is not null && childExited)
+                {
+                    var code = launcher.TryReadStatus(runId);
+                    if (code is { } c)
+                    {
+                        // bash's $? of bwrap: its exit code (128+N when a signal ended it).
+                        waitStatus = c >= 0 ? (c & 0xff) << 8 : Libc.SIGKILL;
+                        if (c < 0)
+                        {
+                            launcher.Reset();
+                        }
+                        exitedAt = clock.Elapsed;
+                        slot.KillRun();
+                        continue;
+                    }
+                }
+                else if (launcher is null && waitStatus is null && (childExited || pidfd < 0))
                 {
                     int status;
                     var flags = childExited ? 0 : 1; // WNOHANG when polling without a pidfd
@@ -97,7 +140,7 @@ internal static unsafe class SandboxRunner
                         exitedAt = clock.Elapsed;
                         io.CloseStdin();
                         // Whatever the program left behind dies with it; the pipes then reach EOF.
-                        slot.Cgroup.KillAll();
+                        slot.KillRun();
                         continue;
                     }
                 }
@@ -126,14 +169,28 @@ internal static unsafe class SandboxRunner
             }
             slot.KillAndWaitEmpty();
             ReapInit(io.InitPid);
+            if (launcher is not null)
+            {
+                io.DrainAll();
+            }
         }
         finally
         {
-            if (pidfd >= 0)
+            if (launcher is not null)
+            {
+                if (waitStatus is null)
+                {
+                    // Only if the loop threw: the launcher may not even have forked this run yet, so
+                    // it goes too (the next run starts a new one) and then everything in the slot.
+                    launcher.Reset();
+                    slot.KillRun();
+                }
+            }
+            else if (pidfd >= 0)
             {
                 Libc.Close(pidfd);
             }
-            if (waitStatus is null)
+            if (launcher is null && waitStatus is null)
             {
                 // Only if the loop threw: never leave a zombie or a running launcher behind.
                 Libc.Kill(pid, Libc.SIGKILL);

@@ -3,7 +3,7 @@ namespace CodeRunner.Sandbox.Cgroups;
 /// <summary>Finds a usable hierarchy from /proc/self/mountinfo: v2 when its root offers memory and pids, else v1.</summary>
 internal static class CgroupDetection
 {
-    public static ICgroupHierarchy Open(string mode, string name, string mountInfo = "/proc/self/mountinfo")
+    public static ICgroupHierarchy Open(string mode, string name, string mountInfo = "/proc/self/mountinfo", string procSelfCgroup = "/proc/self/cgroup")
     {
         var mounts = ReadMounts(mountInfo);
         var v2 = mounts.FirstOrDefault(m => m.Type == "cgroup2" && HasV2Controllers(m.Point));
@@ -13,9 +13,9 @@ internal static class CgroupDetection
 
         return mode.ToLowerInvariant() switch
         {
-            "v2" when v2 is not null => new CgroupV2(v2.Point, name),
+            "v2" when v2 is not null => new CgroupV2(v2.Point, name, CgroupV2.OwnCgroup(procSelfCgroup)),
             "v1" when v1Usable => new CgroupV1(memory!, pids!, cpuacct!, name),
-            "auto" when v2 is not null => new CgroupV2(v2.Point, name),
+            "auto" when v2 is not null => new CgroupV2(v2.Point, name, CgroupV2.OwnCgroup(procSelfCgroup)),
             "auto" when v1Usable => new CgroupV1(memory!, pids!, cpuacct!, name),
             "auto" or "v1" or "v2" => throw new InvalidOperationException(
                 $"no usable cgroup hierarchy for Sandbox:Cgroup={mode}: need cgroup v2 with the memory and pids controllers available, " +

@@ -3,19 +3,47 @@ using Microsoft.Win32.SafeHandles;
 
 namespace CodeRunner.Sandbox.Cgroups;
 
-/// <summary>cgroup v2 (Ubuntu 24.04): one unified tree, root/name/slotN with memory and pids enabled.</summary>
+/// <summary>
+/// cgroup v2 (Ubuntu 24.04): one unified tree with memory and pids enabled down to base/name/slotN.
+/// The base is the worker's own cgroup (<c>/proc/self/cgroup</c>): under systemd with
+/// <c>Delegate=yes</c> that is the service's delegated subtree, so runs stay inside the service
+/// (<c>systemctl stop</c> ends them, its accounting covers them). A cgroup with processes cannot
+/// hand controllers to children, so the worker first moves itself into a leaf,
+/// base/<see cref="SupervisorLeaf"/>. Outside any service (own cgroup = root) the base is the root.
+/// </summary>
 internal sealed class CgroupV2 : ICgroupHierarchy
 {
+    public const string SupervisorLeaf = "supervisor";
+
     private readonly string parent;
 
-    public CgroupV2(string mountRoot, string name)
+    public CgroupV2(string mountRoot, string name, string ownCgroup = "/")
     {
-        parent = Path.Combine(mountRoot, name);
+        var relative = ownCgroup.Trim('/');
+        var baseDir = relative.Length == 0 ? mountRoot : Path.Combine(mountRoot, relative);
+        if (relative.Length > 0 && Path.GetFileName(baseDir) == SupervisorLeaf)
+        {
+            // Restarted in place (e.g. the sandbox set up again): already in the leaf.
+            baseDir = Path.GetDirectoryName(baseDir)!;
+        }
+        else if (relative.Length > 0)
+        {
+            var leaf = Path.Combine(baseDir, SupervisorLeaf);
+            Directory.CreateDirectory(leaf);
+            CgroupFiles.Write(Path.Combine(leaf, "cgroup.procs"), Environment.ProcessId);
+        }
+        parent = Path.Combine(baseDir, name);
         Directory.CreateDirectory(parent);
         // Children only get controller files when every ancestor delegates the controllers.
-        CgroupFiles.Write(Path.Combine(mountRoot, "cgroup.subtree_control"), "+memory +pids");
+        CgroupFiles.Write(Path.Combine(baseDir, "cgroup.subtree_control"), "+memory +pids");
         CgroupFiles.Write(Path.Combine(parent, "cgroup.subtree_control"), "+memory +pids");
     }
+
+    /// <summary>The process's cgroup v2 path from <c>/proc/self/cgroup</c> (the <c>0::</c> line); "/" when none.</summary>
+    public static string OwnCgroup(string procSelfCgroup = "/proc/self/cgroup") =>
+        File.Exists(procSelfCgroup)
+            ? File.ReadLines(procSelfCgroup).FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..] ?? "/"
+            : "/";
 
     public string Version => "v2";
 

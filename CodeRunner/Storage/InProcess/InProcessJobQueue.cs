@@ -12,12 +12,36 @@ internal sealed class InProcessJobQueue : IJobQueue
     private readonly Channel<(string Token, int Attempt)> waiting = Channel.CreateUnbounded<(string, int)>();
     private readonly ConcurrentDictionary<string, (ClaimedJob Job, string WorkerId)> claimed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> deadLetters = new(StringComparer.Ordinal);
+    private readonly Lock enqueueLock = new();
 
     public async ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct)
     {
         foreach (var token in tokens)
         {
             await waiting.Writer.WriteAsync((token, 1), ct);
+        }
+    }
+
+    public ValueTask<GroupsEnqueued> EnqueueGroupsAsync(IReadOnlyList<IReadOnlyList<string>> groups, long maxWaiting, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var accepted = new bool[groups.Count];
+        // The unbounded channel takes every write at once; the lock makes check and write one step.
+        lock (enqueueLock)
+        {
+            for (var g = 0; g < groups.Count; g++)
+            {
+                if (waiting.Reader.Count + groups[g].Count > maxWaiting)
+                {
+                    continue;
+                }
+                foreach (var token in groups[g])
+                {
+                    waiting.Writer.TryWrite((token, 1));
+                }
+                accepted[g] = true;
+            }
+            return ValueTask.FromResult(new GroupsEnqueued(accepted, waiting.Reader.Count));
         }
     }
 

@@ -37,6 +37,9 @@ internal sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable, IDisposa
     // Npgsql sends a list parameter as one array, which IN cannot take.
     public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 
+    // Unnamed parameters are PostgreSQL's own $1, $2...: Npgsql sends the SQL as it is.
+    public override string? PositionalParameterName(int position) => null;
+
     public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await dataSource.OpenConnectionAsync(ct);
 
     public override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken ct)

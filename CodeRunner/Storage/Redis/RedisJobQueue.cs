@@ -60,6 +60,31 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
         await Db.ScriptEvaluateAsync(RedisScripts.Enqueue, [_keys.Queue, _keys.Jobs], args);
     }
 
+    public async ValueTask<GroupsEnqueued> EnqueueGroupsAsync(IReadOnlyList<IReadOnlyList<string>> groups, long maxWaiting, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var args = new RedisValue[2 + groups.Count + 2 * groups.Sum(g => g.Count)];
+        args[0] = _keys.QueueWake.ToString();
+        args[1] = maxWaiting;
+        var i = 2;
+        foreach (var group in groups)
+        {
+            args[i++] = group.Count;
+            foreach (var token in group)
+            {
+                args[i++] = Guid.NewGuid().ToString("N");
+                args[i++] = token;
+            }
+        }
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.EnqueueGroups, [_keys.Queue, _keys.Jobs], args))!;
+        var accepted = new bool[groups.Count];
+        for (var g = 0; g < accepted.Length; g++)
+        {
+            accepted[g] = (long)result[g + 1] == 1;
+        }
+        return new GroupsEnqueued(accepted, (long)result[0]);
+    }
+
     public async ValueTask<ClaimedJob> ClaimAsync(string workerId, CancellationToken ct)
     {
         while (true)

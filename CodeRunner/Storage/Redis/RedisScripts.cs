@@ -22,6 +22,37 @@ internal static class RedisScripts
         return (#ARGV - 1) / 2
         """;
 
+    /// <summary>
+    /// KEYS: queue, jobs. ARGV: wake channel, the most jobs that may wait, then per group its size
+    /// n and n id, token pairs. A group that does not fit is skipped whole. Returns {jobs waiting
+    /// after, then 1 or 0 per group}.
+    /// </summary>
+    public const string EnqueueGroups = """
+        local max = tonumber(ARGV[2])
+        local waiting = redis.call('LLEN', KEYS[1])
+        local result = {0}
+        local any = false
+        local i = 3
+        while i <= #ARGV do
+          local n = tonumber(ARGV[i])
+          if waiting + n <= max then
+            for j = i + 1, i + 2 * n, 2 do
+              redis.call('HSET', KEYS[2], ARGV[j], ARGV[j + 1])
+              redis.call('LPUSH', KEYS[1], ARGV[j])
+            end
+            waiting = waiting + n
+            any = true
+            result[#result + 1] = 1
+          else
+            result[#result + 1] = 0
+          end
+          i = i + 1 + 2 * n
+        end
+        result[1] = waiting
+        if any then redis.call('PUBLISH', ARGV[1], '') end
+        return result
+        """;
+
     /// <summary>KEYS: queue, jobs, attempts, claims. ARGV: timeout ms, nonce. Returns {token, attempt, receipt} or nil.</summary>
     public const string Claim = Now + """
 

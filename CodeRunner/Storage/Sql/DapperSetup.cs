@@ -23,6 +23,16 @@ internal static class DapperSetup
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
     }
 
+    /// <summary>What a timestamp parameter holds: see <see cref="DateTimeOffsetHandler"/>.</summary>
+    internal static object TimestampValue(IDbDataParameter parameter, DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        utc = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
+        return parameter is Microsoft.Data.Sqlite.SqliteParameter
+            ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
+            : utc;
+    }
+
     /// <summary>
     /// SQLite has no timestamp type: timestamps are written as UTC ISO-8601 text (which sorts in
     /// time order) and parsed back; PostgreSQL's timestamptz takes a UTC DateTimeOffset and hands
@@ -31,14 +41,8 @@ internal static class DapperSetup
     /// </summary>
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            var utc = value.ToUniversalTime();
-            utc = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
-            parameter.Value = parameter is Microsoft.Data.Sqlite.SqliteParameter
-                ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
-                : utc;
-        }
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) =>
+            parameter.Value = TimestampValue(parameter, value);
 
         public override DateTimeOffset Parse(object value) => value switch
         {

@@ -21,6 +21,12 @@ internal abstract class SqlDatabase
     /// </summary>
     public virtual string InList(string column, string parameter) => $"{column} IN {parameter}";
 
+    /// <summary>
+    /// The name of the parameter that <c>$position</c> (1-based) in SQL text stands for, or null
+    /// where the engine binds <c>$1</c>, <c>$2</c>... by position (then nothing rewrites the SQL).
+    /// </summary>
+    public virtual string? PositionalParameterName(int position) => "$" + position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
 
     /// <summary>Begins the transaction migrations run in; it must exclude other migrators at once.</summary>

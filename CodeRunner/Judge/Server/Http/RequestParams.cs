@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
@@ -66,18 +67,47 @@ internal static class RequestParams
 
     private static async Task<(byte[]? Bytes, JsonHttpResult<JsonNode>? Error)> ReadBodyAsync(HttpContext context, long maxBytes)
     {
-        var tooLarge = JudgeJson.Error(StatusCodes.Status413PayloadTooLarge, $"request body is larger than {maxBytes} bytes");
         if (context.Request.ContentLength > maxBytes)
         {
-            return (null, tooLarge);
+            return (null, TooLarge(maxBytes));
         }
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })
         {
             feature.MaxRequestBodySize = maxBytes;
         }
+        try
+        {
+            return context.Request.ContentLength is { } length and <= int.MaxValue
+                ? (await ReadExactlyAsync(context, (int)length), null)
+                : await ReadChunkedAsync(context, maxBytes);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+    }
+
+    private static JsonHttpResult<JsonNode> TooLarge(long maxBytes) =>
+        JudgeJson.Error(StatusCodes.Status413PayloadTooLarge, $"request body is larger than {maxBytes} bytes");
+
+    /// <summary>A body of known length (at most the limit, checked above) straight into one array of that size.</summary>
+    private static async Task<byte[]> ReadExactlyAsync(HttpContext context, int length)
+    {
+        var bytes = new byte[length];
+        var filled = 0;
+        int read;
+        while (filled < length && (read = await context.Request.Body.ReadAsync(bytes.AsMemory(filled), context.RequestAborted)) > 0)
+        {
+            filled += read;
+        }
+        return filled == length ? bytes : bytes[..filled];
+    }
+
+    private static async Task<(byte[]? Bytes, JsonHttpResult<JsonNode>? Error)> ReadChunkedAsync(HttpContext context, long maxBytes)
+    {
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             int read;
@@ -85,14 +115,14 @@ internal static class RequestParams
             {
                 if (buffer.Length + read > maxBytes)
                 {
-                    return (null, tooLarge);
+                    return (null, TooLarge(maxBytes));
                 }
                 buffer.Write(chunk, 0, read);
             }
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        finally
         {
-            return (null, tooLarge);
+            ArrayPool<byte>.Shared.Return(chunk);
         }
         return (buffer.ToArray(), null);
     }

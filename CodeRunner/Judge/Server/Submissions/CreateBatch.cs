@@ -12,7 +12,7 @@ internal static class CreateBatch
     /// at least one was accepted, else 422. No wait; fields are ignored (as in Judge0).
     /// </summary>
     public static async Task<JsonHttpResult<JsonNode>> HandleAsync(
-        HttpContext context, JudgeOptions options, SubmissionBuilder builder, ISubmissionStore store, IJobQueue queue, CancellationToken ct)
+        HttpContext context, JudgeOptions options, SubmissionBuilder builder, Intake intake, CancellationToken ct)
     {
         var refused = SubmissionRequest.Maintenance(options) ?? SubmissionRequest.BatchesDisabled(options);
         if (refused is not null)
@@ -25,7 +25,7 @@ internal static class CreateBatch
             return bad;
         }
         var items = values!["submissions"] as JsonArray ?? [];
-        if (await SubmissionRequest.QueueFull(queue, options, Math.Max(1, items.Count), ct) is { } full)
+        if (await SubmissionRequest.QueueFull(intake, Math.Max(1, items.Count), ct) is { } full)
         {
             return full;
         }
@@ -48,10 +48,9 @@ internal static class CreateBatch
             accepted.Add(submission);
             response.Add(new JsonObject { ["token"] = submission.Token });
         }
-        if (accepted.Count > 0)
+        if (accepted.Count > 0 && !await intake.AcceptAsync(accepted))
         {
-            await store.InsertAsync(accepted, ct);
-            await Intake.EnqueueOrRollbackAsync(accepted, store, queue, ct);
+            return SubmissionRequest.QueueIsFull();
         }
         return JudgeJson.Json(response, accepted.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status422UnprocessableEntity);
     }

@@ -10,13 +10,13 @@ internal static class CreateSubmission
     /// <summary>POST /submissions: 201 {token}, or with wait=true the finished submission.</summary>
     public static async Task<JsonHttpResult<JsonNode>> HandleAsync(
         HttpContext context, JudgeOptions options, SubmissionBuilder builder, ISubmissionStore store,
-        IJobQueue queue, ICompletionSignal signal, ILanguageStore languages, CancellationToken ct)
+        Intake intake, ICompletionSignal signal, ILanguageStore languages, CancellationToken ct)
     {
         var wait = context.Request.Query["wait"] == "true";
         var invalidFields = SubmissionRequest.Fields(context, out var fields);
         var refused = SubmissionRequest.Maintenance(options)
             ?? (wait && !options.EnableWaitResult ? JudgeJson.Error(StatusCodes.Status400BadRequest, "wait not allowed") : null)
-            ?? await SubmissionRequest.QueueFull(queue, options, 1, ct)
+            ?? await SubmissionRequest.QueueFull(intake, 1, ct)
             ?? invalidFields;
         if (refused is not null)
         {
@@ -34,14 +34,18 @@ internal static class CreateSubmission
             return JudgeJson.Json(errors, StatusCodes.Status422UnprocessableEntity);
         }
 
-        await store.InsertAsync([submission], ct);
         if (!wait)
         {
-            await Intake.EnqueueOrRollbackAsync([submission], store, queue, ct);
-            return JudgeJson.Json(new JsonObject { ["token"] = submission.Token }, StatusCodes.Status201Created);
+            return await intake.AcceptAsync([submission])
+                ? JudgeJson.Json(new JsonObject { ["token"] = submission.Token }, StatusCodes.Status201Created)
+                : SubmissionRequest.QueueIsFull();
         }
 
-        var finished = await WaitForResult.RunAsync(submission, options, store, queue, signal, ct);
+        var finished = await WaitForResult.RunAsync(submission, options, store, intake, signal, ct);
+        if (finished is null)
+        {
+            return SubmissionRequest.QueueIsFull();
+        }
         var view = SubmissionView.Render(finished, fields, base64, await SubmissionRequest.LanguagesAsync(languages, ct));
         return view is not null
             ? JudgeJson.Json(view, StatusCodes.Status201Created)

@@ -13,6 +13,9 @@ internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore lan
 {
     private const int MaxOptionLength = 512;
 
+    // A system call per read; the host name does not change under a running server.
+    private static readonly string HostName = Environment.MachineName;
+
     public async Task<(Submission? Submission, JsonObject Errors)> BuildAsync(JsonObject values, bool base64, CancellationToken ct)
     {
         var p = new SubmissionParams(values);
@@ -43,7 +46,7 @@ internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore lan
             CompilerOptions = p.String("compiler_options"),
             CommandLineArguments = p.String("command_line_arguments"),
             CallbackUrl = p.String("callback_url"),
-            QueueHost = Environment.MachineName,
+            QueueHost = HostName,
         };
 
         if (isProject)

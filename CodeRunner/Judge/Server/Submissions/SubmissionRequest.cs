@@ -21,10 +21,10 @@ internal static class SubmissionRequest
             : null;
     }
 
-    public static async Task<JsonHttpResult<JsonNode>?> QueueFull(IJobQueue queue, JudgeOptions options, int adding, CancellationToken ct) =>
-        await queue.CountAsync(ct) + adding > options.MaxQueueSize
-            ? JudgeJson.Error(StatusCodes.Status503ServiceUnavailable, "queue is full")
-            : null;
+    public static async Task<JsonHttpResult<JsonNode>?> QueueFull(Intake intake, int adding, CancellationToken ct) =>
+        await intake.IsFullAsync(adding, ct) ? QueueIsFull() : null;
+
+    public static JsonHttpResult<JsonNode> QueueIsFull() => JudgeJson.Error(StatusCodes.Status503ServiceUnavailable, "queue is full");
 
     public static JsonHttpResult<JsonNode>? BatchesDisabled(JudgeOptions options) =>
         options.EnableBatchedSubmissions ? null : JudgeJson.Error(StatusCodes.Status400BadRequest, "batched submissions are not allowed");

@@ -9,8 +9,9 @@ namespace CodeRunner.Judge.Server.Submissions;
 /// </summary>
 internal static class WaitForResult
 {
-    public static async Task<Submission> RunAsync(
-        Submission submission, JudgeOptions options, ISubmissionStore store, IJobQueue queue, ICompletionSignal signal, CancellationToken ct)
+    /// <summary>The submission as it stands when finished or out of time; null when the queue had no room for it.</summary>
+    public static async Task<Submission?> RunAsync(
+        Submission submission, JudgeOptions options, ISubmissionStore store, Intake intake, ICompletionSignal signal, CancellationToken ct)
     {
         // Compilation may take the maximum wall time once, then every run its own.
         var budget = TimeSpan.FromSeconds((double)(submission.WallTimeLimit * submission.NumberOfRuns + options.MaxWallTimeLimit) + options.WaitMarginSeconds);
@@ -18,7 +19,10 @@ internal static class WaitForResult
         var subscription = signal.Subscribe(submission.Token);
         try
         {
-            await Intake.EnqueueOrRollbackAsync([submission], store, queue, ct);
+            if (!await intake.AcceptAsync([submission]))
+            {
+                return null;
+            }
             while (true)
             {
                 var current = await store.GetAsync(submission.Token, ct) ?? submission;
