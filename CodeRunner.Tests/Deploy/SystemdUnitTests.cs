@@ -77,10 +77,11 @@ public sealed class SystemdUnitTests(PublishedBinary binary) : IClassFixture<Pub
         var caps = UnitSettings.For("judge-worker")["CapabilityBoundingSet"].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var boundingSet = "-all," + string.Join(',', caps.Select(c => "+" + c["CAP_".Length..].ToLowerInvariant()));
         var judge = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var workerHealth = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo("setpriv", [
             "--bounding-set", boundingSet, binary.Path, "--role", "judge-server,judge-worker",
             "--set", $"Judge:Urls={judge.ToString().TrimEnd('/')}",
-            "--set", $"Worker:Urls=http://127.0.0.1:{FreePort.Next()}",
+            "--set", $"Worker:Urls={workerHealth.ToString().TrimEnd('/')}",
             "--set", $"Storage:Sqlite={Path.Combine(_dir, "coderunner.db")}",
             "--set", $"Sandbox:BoxRoot={Path.Combine(_dir, "boxes")}",
             "--set", "Sandbox:CgroupName=coderunner-caps-" + Guid.NewGuid().ToString("N")[..8],
@@ -102,6 +103,8 @@ public sealed class SystemdUnitTests(PublishedBinary binary) : IClassFixture<Pub
         try
         {
             await Health.WaitAsync(judge, "/health", TimeSpan.FromSeconds(60), _ => worker.HasExited ? "exited" : null, Log);
+            // The worker's languages are known (and submissions accepted) once it reports ready.
+            await Health.WaitAsync(workerHealth, "/health", TimeSpan.FromSeconds(60), _ => worker.HasExited ? "exited" : null, Log);
             using var http = new HttpClient { BaseAddress = judge, Timeout = TimeSpan.FromSeconds(60) };
 
             var hello = await Submit(http, 71, "import os\nprint('hello', os.getuid() != 0)");
