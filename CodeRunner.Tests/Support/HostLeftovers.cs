@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace CodeRunner.Tests.Support;
 
 /// <summary>
-/// What a worker killed with SIGKILL cannot clean up itself: its slots' tmpfs mounts and its
-/// (empty) cgroups. Tests that kill workers remove them, so runs do not pile them up.
+/// What a worker killed with SIGKILL cannot clean up itself: its slots' tmpfs mounts, its cgroups,
+/// and a sandboxed process that outlived it in a slot cgroup (an orphaned bwrap can race its
+/// die-with-parent). Tests that kill workers remove them, so runs do not pile them up.
 /// </summary>
 internal static partial class HostLeftovers
 {
@@ -26,6 +27,7 @@ internal static partial class HostLeftovers
                 // cgroupfs directories are removed with rmdir, children first; their files go with them.
                 foreach (var child in Directory.GetDirectories(group).Append(group))
                 {
+                    KillMembers(child);
                     try
                     {
                         Directory.Delete(child);
@@ -35,6 +37,22 @@ internal static partial class HostLeftovers
                     }
                 }
             }
+        }
+    }
+
+    private static void KillMembers(string cgroup)
+    {
+        var procs = Path.Combine(cgroup, "cgroup.procs");
+        if (!File.Exists(procs))
+        {
+            return;
+        }
+        var pids = File.ReadAllLines(procs).Select(int.Parse).ToList();
+        pids.ForEach(pid => Health.Signal(pid, Health.SigKill));
+        // rmdir fails while a member is still a zombie waiting for init to reap it.
+        for (var i = 0; i < 50 && pids.Count > 0 && File.ReadAllText(procs).Trim().Length > 0; i++)
+        {
+            Thread.Sleep(20);
         }
     }
 
