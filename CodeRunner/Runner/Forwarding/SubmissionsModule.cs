@@ -58,12 +58,7 @@ public sealed class SubmissionsModule : ICarterModule
             return new JudgeResult(reply);
         }
         await recorder.RecordCreatedAsync(owner, [body.Value], query.Base64, [view]);
-        if (added.Count == 0)
-        {
-            return new JudgeResult(reply);
-        }
-        JudgeJson.Strip(view, added);
-        return new JudgeResult(reply, JudgeJson.Serialize(view));
+        return WithoutAddedFields(reply, view, added);
     }
 
     private static async Task<IResult> CreateBatchAsync(
@@ -118,6 +113,12 @@ public sealed class SubmissionsModule : ICarterModule
             return new JudgeResult(reply);
         }
         await recorder.RecordResultsAsync(owner, [view]);
+        return WithoutAddedFields(reply, view, added);
+    }
+
+    /// <summary>The judge's answer as it came, or without the fields the runner asked for only to record history.</summary>
+    private static JudgeResult WithoutAddedFields(JudgeReply reply, JsonObject view, IReadOnlyList<string> added)
+    {
         if (added.Count == 0)
         {
             return new JudgeResult(reply);
