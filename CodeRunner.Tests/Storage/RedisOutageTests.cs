@@ -20,7 +20,7 @@ public sealed class RedisOutageTests
         var options = RedisConnect.Options();
         await using var queue = new RedisJobQueue(redis, options, NullLogger<RedisJobQueue>.Instance);
         await using var signal = new RedisCompletionSignal(redis, options);
-        var registry = new RedisWorkerRegistry(redis, options, TimeProvider.System);
+        var registry = new RedisWorkerRegistry(redis, options, TimeSpan.FromSeconds(30), TimeProvider.System);
         await queue.StartAsync();
         await signal.StartAsync();
         await queue.EnqueueAsync(["before"], Ct);

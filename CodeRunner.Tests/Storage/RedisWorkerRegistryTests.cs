@@ -13,8 +13,7 @@ public sealed class RedisWorkerRegistryTests : WorkerRegistryContract
     protected override async Task<IWorkerRegistry> CreateRegistryAsync()
     {
         _redis = await RedisConnect.ConnectAsync(await RedisServer.Shared);
-        _options.WorkerTtlSeconds = Ttl.TotalSeconds;
-        return new RedisWorkerRegistry(_redis, _options, Time);
+        return new RedisWorkerRegistry(_redis, _options, Ttl, Time);
     }
 
     public override async Task DisposeAsync() => await _redis!.DisposeAsync();
@@ -23,8 +22,8 @@ public sealed class RedisWorkerRegistryTests : WorkerRegistryContract
     public async Task Given_workers_heartbeating_from_two_processes_Then_each_process_lists_both()
     {
         await using var otherRedis = await RedisConnect.ConnectAsync(await RedisServer.Shared);
-        var here = new RedisWorkerRegistry(_redis!, _options, Time);
-        var there = new RedisWorkerRegistry(otherRedis, _options, Time);
+        var here = new RedisWorkerRegistry(_redis!, _options, Ttl, Time);
+        var there = new RedisWorkerRegistry(otherRedis, _options, Ttl, Time);
 
         await here.HeartbeatAsync(new WorkerState("w1", "a", 1, 0, false, 0, Time.GetUtcNow()), Ct);
         await there.HeartbeatAsync(new WorkerState("w2", "b", 1, 0, false, 0, Time.GetUtcNow()), Ct);

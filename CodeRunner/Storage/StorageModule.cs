@@ -48,7 +48,7 @@ public static class StorageModule
         builder.Services.AddSingleton<IJobQueue, InProcessJobQueue>();
         builder.Services.AddSingleton<ICompletionSignal, InProcessCompletionSignal>();
         builder.Services.AddSingleton<IWorkerRegistry>(sp => new InProcessWorkerRegistry(
-            sp.GetService<TimeProvider>() ?? TimeProvider.System, TimeSpan.FromSeconds(options.WorkerTtlSeconds)));
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, options.WorkerTtl));
         // The in-process queue dies with the process; the database does not. Whatever was accepted
         // and not finished goes back into the queue at start, so nothing is lost.
         builder.Services.AddHostedService<RequeueUnfinished>();
@@ -71,6 +71,8 @@ internal sealed class StorageOptions
 
     /// <summary>A worker silent for this long no longer counts in `/workers`.</summary>
     public int WorkerTtlSeconds { get; set; } = 30;
+
+    public TimeSpan WorkerTtl => TimeSpan.FromSeconds(WorkerTtlSeconds);
 }
 
 /// <summary>Brings the schema up to date at start; a failure stops the process before it listens.</summary>

@@ -24,7 +24,8 @@ internal static class RedisStorage
         services.AddSingleton<RedisCompletionSignal>();
         services.AddSingleton<ICompletionSignal>(sp => sp.GetRequiredService<RedisCompletionSignal>());
         services.AddSingleton<IWorkerRegistry>(sp => new RedisWorkerRegistry(
-            sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<StorageOptions>().WorkerTtl,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHostedService<RedisQueueMaintenance>();
         services.AddHostedService<QueueReconciler>();
         return true;

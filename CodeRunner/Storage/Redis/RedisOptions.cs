@@ -11,9 +11,6 @@ internal sealed class RedisOptions
     /// <summary>A claim not renewed for this long counts as abandoned and its job is delivered again.</summary>
     public double VisibilityTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>A worker silent for this long no longer counts in `/workers`.</summary>
-    public double WorkerTtlSeconds { get; set; } = 30;
-
     /// <summary>Connect, command and reconnect timeouts: an outage surfaces as an error within this.</summary>
     public double RedisTimeoutSeconds { get; set; } = 5;
 
@@ -27,6 +24,4 @@ internal sealed class RedisOptions
 
     /// <summary>Claims are renewed, and expired ones swept, three times per timeout: one missed beat is not fatal.</summary>
     public TimeSpan SweepInterval => TimeSpan.FromSeconds(VisibilityTimeoutSeconds / 3);
-
-    public TimeSpan WorkerTtl => TimeSpan.FromSeconds(WorkerTtlSeconds);
 }

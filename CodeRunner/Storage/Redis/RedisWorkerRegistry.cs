@@ -6,7 +6,8 @@ namespace CodeRunner.Storage.Redis;
 /// Heartbeats as a hash per worker that expires on its own, indexed by a sorted set of last-seen
 /// times; a worker not heard from within the TTL is not listed, and the index forgets it later.
 /// </summary>
-internal sealed class RedisWorkerRegistry(IConnectionMultiplexer redis, RedisOptions options, TimeProvider time) : IWorkerRegistry
+/// <param name="ttl">A worker silent for this long no longer counts (Storage:WorkerTtlSeconds, shared with the in-process registry).</param>
+internal sealed class RedisWorkerRegistry(IConnectionMultiplexer redis, RedisOptions options, TimeSpan ttl, TimeProvider time) : IWorkerRegistry
 {
     private readonly RedisKeys _keys = new(options.RedisPrefix);
 
@@ -15,7 +16,7 @@ internal sealed class RedisWorkerRegistry(IConnectionMultiplexer redis, RedisOpt
         var key = _keys.Worker(state.Id);
         var seen = state.SeenAt.ToUnixTimeMilliseconds();
         // Kept a while past the TTL so a worker that skips one beat does not lose its record.
-        var keep = options.WorkerTtl * 4;
+        var keep = ttl * 4;
         var tx = redis.GetDatabase().CreateTransaction();
         _ = tx.HashSetAsync(key,
         [
@@ -31,7 +32,7 @@ internal sealed class RedisWorkerRegistry(IConnectionMultiplexer redis, RedisOpt
     public async ValueTask<IReadOnlyList<WorkerState>> ListAsync(CancellationToken ct)
     {
         var db = redis.GetDatabase();
-        var cutoff = (time.GetUtcNow() - options.WorkerTtl).ToUnixTimeMilliseconds();
+        var cutoff = (time.GetUtcNow() - ttl).ToUnixTimeMilliseconds();
         var ids = await db.SortedSetRangeByScoreAsync(_keys.Workers, cutoff, double.PositiveInfinity).WaitAsync(ct);
         var records = await Task.WhenAll(ids.Select(id => db.HashGetAllAsync(_keys.Worker(id!)))).WaitAsync(ct);
         return ids.Zip(records)
