@@ -50,4 +50,28 @@ public sealed class StartupTests
         Assert.False(Directory.Exists(Path.Combine(root, "boxes", "slot1")));
         Directory.Delete(root, recursive: true);
     }
+
+    [Fact]
+    public void Given_a_process_left_in_a_slot_cgroup_by_a_killed_worker_Then_the_next_sandbox_ends_it_at_start()
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var root = Path.Combine("/tmp", $"coderunner-sandbox-test-{id}");
+        var options = new SandboxOptions { BoxRoot = Path.Combine(root, "boxes"), CgroupName = $"coderunner-test-{id}", Slots = 1, UidBase = 63600, SelfTest = false };
+        var slotProcs = Path.Combine("/sys/fs/cgroup/pids", options.CgroupName, "slot0", "cgroup.procs");
+        Directory.CreateDirectory(Path.GetDirectoryName(slotProcs)!);
+        using var orphan = System.Diagnostics.Process.Start("sleep", "600");
+        File.WriteAllText(slotProcs, orphan.Id.ToString());
+
+        var sandbox = BwrapSandbox.Create(options);
+        try
+        {
+            Assert.True(orphan.WaitForExit(5000), "the orphan outlived the new sandbox's start");
+            Assert.DoesNotContain(orphan.Id.ToString(), File.ReadAllText(slotProcs).Split('\n'));
+        }
+        finally
+        {
+            sandbox.Dispose();
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

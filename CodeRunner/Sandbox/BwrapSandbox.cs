@@ -47,6 +47,9 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
             Directory.CreateDirectory(mount, RootTraverseOnly);
             SlotMount.Mount(mount, options.BoxSizeMb);
             slots[i] = new SandboxSlot(i, options.UidBase + i, cgroups.Slot(i), mount);
+            // A worker killed with SIGKILL leaves its runs behind in the slot cgroups (on v1 they are
+            // outside the service's cgroup, so systemd does not end them): the next worker ends them.
+            slots[i].KillAndWaitEmpty();
             if (options.Launcher && cgroups.Version == "v1")
             {
                 slots[i].Launcher = new SlotLauncher(options, i, options.UidBase + i, slots[i].Cgroup.ProcsFiles);
