@@ -6,7 +6,8 @@ namespace CodeRunner.Storage.Redis;
 /// <summary>
 /// Wake-ups across processes: one channel carries finished tokens; each process subscribes to it once
 /// and wakes its own waiters. A notification published while this process was disconnected is lost,
-/// so on reconnect every local waiter is woken to re-check the store.
+/// so on reconnect every local waiter is woken to re-check the store, and again once the channel is
+/// subscribed again.
 /// </summary>
 internal sealed class RedisCompletionSignal : ICompletionSignal, IAsyncDisposable
 {
@@ -33,7 +34,27 @@ internal sealed class RedisCompletionSignal : ICompletionSignal, IAsyncDisposabl
 
     internal int SubscriberCount(string token) => _local.SubscriberCount(token);
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _local.NotifyAll();
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        _local.NotifyAll();
+        _ = WakeAllOnceResubscribedAsync();
+    }
+
+    /// <summary>
+    /// The first wake-up comes before the channel is subscribed again, so a notification published
+    /// in between would be lost: wake everyone once more when the subscription is back (plus a
+    /// moment for the SUBSCRIBE itself). Waiters woken for nothing just re-check the store.
+    /// </summary>
+    private async Task WakeAllOnceResubscribedAsync()
+    {
+        var subscriber = _redis.GetSubscriber();
+        for (var i = 0; i < 200 && !subscriber.IsConnected(_keys.Completed); i++)
+        {
+            await Task.Delay(50);
+        }
+        await Task.Delay(250);
+        _local.NotifyAll();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -13,6 +13,7 @@ internal static class RedisStorage
     internal static bool TryAddRedis(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
+        var workerTtl = (configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).WorkerTtl;
         if (!RedisConfiguration.TryCreate(configuration, TimeSpan.FromSeconds(options.RedisTimeoutSeconds), out var redis))
         {
             return false;
@@ -24,7 +25,7 @@ internal static class RedisStorage
         services.AddSingleton<RedisCompletionSignal>();
         services.AddSingleton<ICompletionSignal>(sp => sp.GetRequiredService<RedisCompletionSignal>());
         services.AddSingleton<IWorkerRegistry>(sp => new RedisWorkerRegistry(
-            sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<StorageOptions>().WorkerTtl,
+            sp.GetRequiredService<IConnectionMultiplexer>(), options, workerTtl,
             sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHostedService<RedisQueueMaintenance>();
         services.AddHostedService<QueueReconciler>();
