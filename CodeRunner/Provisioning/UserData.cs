@@ -38,7 +38,8 @@ internal static class UserData
             s.Append($"apt-get install -y -q {WorkerPackages}\n");
         }
         // scripts/install finds the units in ../systemd beside itself: the repository's layout.
-        s.Append("work=\"$(mktemp -d)\"\n");
+        // On disk, not in a RAM-backed /tmp: the binary is over 100 MB and small Droplets have 2 GB.
+        s.Append("work=\"$(mktemp -d /var/tmp/coderunner-firstboot.XXXXXX)\"\n");
         s.Append("trap 'rm -rf \"$work\"' EXIT\n");
         s.Append($"curl -fsSL --retry 10 --retry-delay 3 -o \"$work/coderunner\" {Quote(releaseUrl)}\n");
         if (options.ReleaseSha256 is { } sha)
