@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CliWrap;
 using CliWrap.Buffered;
+using CodeRunner.Tests.Deploy;
 
 namespace CodeRunner.Tests.Provisioning;
 
@@ -208,13 +209,15 @@ public sealed class ProvisionTests
             var role = RoleOf[name];
             Assert.StartsWith("#!/bin/bash\n", script);
             Assert.Contains(ProvisionRun.ReleaseUrl, script);
-            Assert.Contains($"echo '{ProvisionRun.ReleaseSha256}  /opt/coderunner/releases/0.1.0/coderunner.download' | sha256sum -c -", script);
-            Assert.Contains("ln -sfn /opt/coderunner/releases/0.1.0 /opt/coderunner/current", script);
-            Assert.Contains("useradd --system", script);
-            Assert.Contains($"chmod 0600 /etc/coderunner/{role}.env", script);
-            Assert.Contains("EnvironmentFile=/etc/coderunner/%i.env", script);
-            Assert.EndsWith($"systemctl enable --now coderunner@{role}\n", script);
+            Assert.Contains($"echo '{ProvisionRun.ReleaseSha256}  '\"$work/coderunner\" | sha256sum -c -", script);
+            // The release is installed by scripts/install alone, carried with its unit files.
+            Assert.Contains("cat > \"$work/scripts/install\" <<'CODERUNNER_FILE'\n" + File.ReadAllText(Path.Combine(DeployPaths.Root, "scripts", "install")), script);
+            Assert.Contains("cat > \"$work/systemd/coderunner@.service\" <<'CODERUNNER_FILE'\n" + File.ReadAllText(Path.Combine(DeployPaths.Systemd, "coderunner@.service")), script);
+            Assert.EndsWith($"\"$work/scripts/install\" --role {role} --binary \"$work/coderunner\" --version '0.1.0'\n", script);
+            Assert.DoesNotContain("useradd", script[..script.IndexOf("<<'CODERUNNER_FILE'", StringComparison.Ordinal)]);
+            Assert.DoesNotContain("systemctl", script[script.LastIndexOf("\nCODERUNNER_FILE\n", StringComparison.Ordinal)..]);
             Assert.Equal(role == "judge-worker", script.Contains("apt-get install -y -q bubblewrap"));
+            Assert.True(Encoding.UTF8.GetByteCount(script) < 64 * 1024, $"{name}: {Encoding.UTF8.GetByteCount(script)} bytes");
             await AssertValidBashAsync(script);
         }
     }
@@ -309,7 +312,8 @@ public sealed class ProvisionTests
     /// <summary>The KEY=value lines the script writes to /etc/coderunner/&lt;role&gt;.env.</summary>
     private static Dictionary<string, string> EnvFile(string script, string role)
     {
-        var start = script.IndexOf($"cat > /etc/coderunner/{role}.env <<'CODERUNNER_ENV'\n", StringComparison.Ordinal);
+        Assert.Contains($"env_file=\"$prefix/etc/coderunner/{role}.env\"\n", script);
+        var start = script.IndexOf("(umask 077; cat > \"$env_file\") <<'CODERUNNER_ENV'\n", StringComparison.Ordinal);
         Assert.True(start >= 0, script);
         var body = script[(script.IndexOf('\n', start) + 1)..script.IndexOf("\nCODERUNNER_ENV\n", start, StringComparison.Ordinal)];
         return body.Split('\n').Where(l => !l.StartsWith('#'))

@@ -3,13 +3,18 @@ using System.Reflection;
 namespace CodeRunner.Provisioning;
 
 /// <summary>
-/// A Droplet's first-boot script (user_data, a shell script cloud-init runs once as root): installs
-/// the release like the project's install steps do and starts <c>coderunner@&lt;role&gt;</c>.
+/// A Droplet's first-boot script (user_data, a shell script cloud-init runs once as root): downloads
+/// the release, installs the packages its role needs, writes the role's env file and hands the rest
+/// to <c>scripts/install</c> (embedded in the binary with the unit files), the one way a release is
+/// installed, which starts <c>coderunner@&lt;role&gt;</c>.
 /// </summary>
 internal static class UserData
 {
     /// <summary>The API's documented user_data limit.</summary>
     public const int MaxBytes = 64 * 1024;
+
+    /// <summary>The DigitalOcean metadata service; CODERUNNER_METADATA_URL replaces it in tests.</summary>
+    public const string MetadataUrl = "http://169.254.169.254/metadata/v1";
 
     // What the judge-worker's sandbox and toolchains need (scripts/lib/common.sh runtime_packages).
     private const string WorkerPackages = "bubblewrap util-linux gcc g++ libc6-dev python3 sqlite3 perl default-jdk-headless nodejs";
@@ -18,36 +23,49 @@ internal static class UserData
     {
         var releaseUrl = options.ReleaseUrl ?? throw new InvalidOperationException("--release-url is required to create Droplets");
         var role = droplet.Role;
-        var release = $"/opt/coderunner/releases/{options.ReleaseVersion}";
-        var envFile = $"/etc/coderunner/{role}.env";
         var s = new StringBuilder();
         s.Append("#!/bin/bash\n");
         s.Append($"# coderunner {role} on {droplet.Name}: written by `coderunner provision`, run once by cloud-init.\n");
+        s.Append("# Downloads the release and installs it with scripts/install (written below), as a deploy does.\n");
+        s.Append("# CODERUNNER_PREFIX (tests) installs below that folder instead of / and starts nothing.\n");
         s.Append("set -euo pipefail\n");
-        s.Append("umask 077\n");
+        s.Append("umask 022\n");
         s.Append("export DEBIAN_FRONTEND=noninteractive\n");
+        s.Append("prefix=\"${CODERUNNER_PREFIX:-}\"\n");
         if (role == "judge-worker")
         {
             s.Append("apt-get update -q\n");
             s.Append($"apt-get install -y -q {WorkerPackages}\n");
         }
-        s.Append("id -u coderunner >/dev/null 2>&1 || useradd --system --home-dir /var/lib/coderunner --shell /usr/sbin/nologin coderunner\n");
-        s.Append($"install -d -m 0755 /opt/coderunner /opt/coderunner/releases {release}\n");
-        // The unit runs every role but the worker as coderunner, in this folder (scripts/install does the same).
-        s.Append("install -d -m 0750 -o coderunner -g coderunner /var/lib/coderunner\n");
-        s.Append($"curl -fsSL --retry 10 --retry-delay 3 -o {release}/coderunner.download {Quote(releaseUrl)}\n");
+        // scripts/install finds the units in ../systemd beside itself: the repository's layout.
+        // On disk, not in a RAM-backed /tmp: the binary is over 100 MB and small Droplets have 2 GB.
+        s.Append("work=\"$(mktemp -d /var/tmp/coderunner-firstboot.XXXXXX)\"\n");
+        s.Append("trap 'rm -rf \"$work\"' EXIT\n");
+        s.Append($"curl -fsSL --retry 10 --retry-delay 3 -o \"$work/coderunner\" {Quote(releaseUrl)}\n");
         if (options.ReleaseSha256 is { } sha)
         {
-            s.Append($"echo {Quote($"{sha}  {release}/coderunner.download")} | sha256sum -c -\n");
+            s.Append($"echo {Quote(sha + "  ")}\"$work/coderunner\" | sha256sum -c -\n");
         }
-        s.Append($"install -m 0755 {release}/coderunner.download {release}/coderunner\n");
-        s.Append($"rm -f {release}/coderunner.download\n");
-        s.Append($"ln -sfn {release} /opt/coderunner/current\n");
+        s.Append("chmod 0755 \"$work/coderunner\"\n");
+        foreach (var (name, text) in InstallFiles())
+        {
+            if (text.Contains("\nCODERUNNER_FILE\n", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"{name} contains the here-document's end marker");
+            }
+            s.Append($"install -d -m 0755 \"$work/{Path.GetDirectoryName(name)}\"\n");
+            s.Append($"cat > \"$work/{name}\" <<'CODERUNNER_FILE'\n");
+            s.Append(text);
+            s.Append("CODERUNNER_FILE\n");
+        }
+        s.Append("chmod 0755 \"$work/scripts/install\"\n");
         // Listen on this Droplet's own VPC address where the role needs one (the firewall is the
         // outer wall; this keeps the service off the public interface too).
-        s.Append("private_ip=$(curl -fsS --retry 5 http://169.254.169.254/metadata/v1/interfaces/private/0/ipv4/address || echo 0.0.0.0)\n");
-        s.Append("install -d -m 0700 /etc/coderunner\n");
-        s.Append($"cat > {envFile} <<'CODERUNNER_ENV'\n");
+        s.Append($"private_ip=$(curl -fsS --retry 5 \"${{CODERUNNER_METADATA_URL:-{MetadataUrl}}}/interfaces/private/0/ipv4/address\" || echo 0.0.0.0)\n");
+        // scripts/install keeps an existing env file (and repairs its mode), so this one is the role's.
+        s.Append("install -d -m 0700 \"$prefix/etc/coderunner\"\n");
+        s.Append($"env_file=\"$prefix/etc/coderunner/{role}.env\"\n");
+        s.Append("(umask 077; cat > \"$env_file\") <<'CODERUNNER_ENV'\n");
         s.Append($"# /etc/coderunner/{role}.env (mode 0600), written by coderunner provision.\n");
         foreach (var variable in env)
         {
@@ -58,20 +76,9 @@ internal static class UserData
             s.Append($"{variable.Name}={variable.Value}\n");
         }
         s.Append("CODERUNNER_ENV\n");
-        s.Append($"sed -i \"s/{RoleEnvironment.OwnPrivateIp}/$private_ip/g\" {envFile}\n");
-        s.Append($"chmod 0600 {envFile}\n");
-        s.Append("cat > /etc/systemd/system/coderunner@.service <<'CODERUNNER_UNIT'\n");
-        s.Append(Unit());
-        s.Append("CODERUNNER_UNIT\n");
-        if (DropIn(role) is { } dropIn)
-        {
-            s.Append($"install -d -m 0755 /etc/systemd/system/coderunner@{role}.service.d\n");
-            s.Append($"cat > /etc/systemd/system/coderunner@{role}.service.d/override.conf <<'CODERUNNER_UNIT'\n");
-            s.Append(dropIn);
-            s.Append("CODERUNNER_UNIT\n");
-        }
-        s.Append("systemctl daemon-reload\n");
-        s.Append($"systemctl enable --now coderunner@{role}\n");
+        s.Append($"sed -i \"s/{RoleEnvironment.OwnPrivateIp}/$private_ip/g\" \"$env_file\"\n");
+        s.Append("chmod 0600 \"$env_file\"\n");
+        s.Append($"\"$work/scripts/install\" --role {role} --binary \"$work/coderunner\" --version {Quote(options.ReleaseVersion)}\n");
         var script = s.ToString();
         if (Encoding.UTF8.GetByteCount(script) > MaxBytes)
         {
@@ -87,6 +94,21 @@ internal static class UserData
     /// <summary>The role's exceptions to the template (systemd/coderunner@&lt;role&gt;.service.d/override.conf), when it has any.</summary>
     public static string? DropIn(string role) => Embedded($"systemd/coderunner@{role}.service.d/override.conf");
 
+    /// <summary>scripts/install, embedded in the binary: what every Droplet installs its release with.</summary>
+    public static string InstallScript() => Embedded("scripts/install")
+        ?? throw new InvalidOperationException("scripts/install is not embedded in the binary");
+
+    /// <summary>scripts/install and every unit file, by their paths in the repository (where install looks for them).</summary>
+    public static IEnumerable<(string Name, string Text)> InstallFiles()
+    {
+        yield return ("scripts/install", InstallScript());
+        foreach (var name in Assembly.GetExecutingAssembly().GetManifestResourceNames()
+            .Where(n => n.StartsWith("systemd/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            yield return (name, Embedded(name)!);
+        }
+    }
+
     private static string? Embedded(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name);
@@ -95,8 +117,8 @@ internal static class UserData
             return null;
         }
         using var reader = new StreamReader(stream);
-        var unit = reader.ReadToEnd().Replace("\r\n", "\n");
-        return unit.EndsWith('\n') ? unit : unit + "\n";
+        var text = reader.ReadToEnd().Replace("\r\n", "\n");
+        return text.EndsWith('\n') ? text : text + "\n";
     }
 
     /// <summary>Single-quotes a word for bash.</summary>
