@@ -63,12 +63,25 @@ internal sealed class DistributedCluster : IAsyncDisposable
         return cluster;
     }
 
-    public CodeRunnerProcess StartServer()
+    /// <summary>A judge-server on a free port, or on <paramref name="url"/> (to come back on the same address).</summary>
+    public CodeRunnerProcess StartServer(Uri? url = null)
     {
-        var server = CodeRunnerProcess.Start("judge-server", _dir, _environment);
+        var server = StartServerProcess(url);
         Servers.Add(server);
         return server;
     }
+
+    /// <summary>Ends judge-server <paramref name="index"/> and starts it again on <paramref name="url"/>.</summary>
+    public async Task<CodeRunnerProcess> RestartServerAsync(int index, Uri url)
+    {
+        await Servers[index].DisposeAsync();
+        return Servers[index] = StartServerProcess(url);
+    }
+
+    private CodeRunnerProcess StartServerProcess(Uri? url) =>
+        CodeRunnerProcess.Start("judge-server", _dir, url is null
+            ? _environment
+            : new Dictionary<string, string>(_environment) { ["Judge__Urls"] = url.ToString().TrimEnd('/') });
 
     /// <summary>A worker with its own cgroups, boxes and uids, as on its own machine.</summary>
     public CodeRunnerProcess StartWorker(int slots = 2)
