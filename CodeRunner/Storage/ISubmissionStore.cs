@@ -25,6 +25,12 @@ public interface ISubmissionStore
     /// <summary>In Queue → Processing. False when the submission is gone or already final.</summary>
     Task<bool> MarkProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="MarkProcessingAsync"/> and <see cref="GetAsync"/> in one round trip: In Queue → Processing,
+    /// then the submission as stored. Null when the submission is gone or already final.
+    /// </summary>
+    Task<Submission?> StartProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct);
+
     /// <summary>Stores a final result once. False when the submission is gone or already final.</summary>
     Task<bool> SaveResultAsync(SubmissionResult result, CancellationToken ct);
 

@@ -8,7 +8,8 @@ namespace CodeRunner.Judge.Worker;
 /// <summary>
 /// The worker loop: publishes the languages found on this machine, then one loop per slot claims
 /// a job, executes it, stores the final result once, wakes waiters and completes the job. On
-/// stop it claims nothing new, lets running jobs finish for a grace period, then hands the rest back.
+/// stop it claims nothing new, hands back what it claimed ahead, lets running jobs finish for a
+/// grace period, then hands the rest back.
 /// </summary>
 internal sealed class WorkerService(
     IJobQueue queue,
@@ -87,66 +88,113 @@ internal sealed class WorkerService(
         }
     }
 
+    /// <summary>
+    /// One slot's pipeline: while a job runs in the sandbox, the slot already claims its next job
+    /// (at most one, renewed like a running one, handed back on stop), and a finished job is
+    /// settled (result stored, waiters woken, job taken off the queue) while the next one runs.
+    /// </summary>
     private async Task SlotLoopAsync(int slot, CancellationToken stopping)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var onStop = stopping.Register(() => stopped.TrySetResult());
+        var next = ClaimNextAsync(slot, stopping);
+        var settling = Task.CompletedTask;
+        try
+        {
+            while (await next is { } job)
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    // Claimed ahead and never started: straight back to the queue.
+                    await HandBackAsync(job);
+                    break;
+                }
+                next = ClaimNextAsync(slot, stopping);
+                Interlocked.Increment(ref _busy);
+                var running = RunAsync(slot, job);
+                if (await Task.WhenAny(running, stopped.Task) != running)
+                {
+                    // Stopping while this job runs: whatever the slot claimed ahead goes back now, not after the run.
+                    if (await next is { } ahead)
+                    {
+                        await HandBackAsync(ahead);
+                    }
+                    next = Task.FromResult<ClaimedJob?>(null);
+                }
+                var settle = await running;
+                // At most one settle behind per slot: the previous one must be done before the next starts.
+                await settling;
+                settling = WhenSettledAsync(settle);
+            }
+        }
+        finally
+        {
+            await settling;
+        }
+    }
+
+    /// <summary>The slot's next job, or null once stopping (a job claimed just as stop came is still returned).</summary>
+    private async Task<ClaimedJob?> ClaimNextAsync(int slot, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
-            ClaimedJob job;
             try
             {
-                job = await queue.ClaimAsync(_id, stopping);
+                return await queue.ClaimAsync(_id, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                return;
+                return null;
             }
             catch (Exception e)
             {
                 logger.LogError("Slot {Slot}: claiming failed ({Error}); retrying", slot, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
-                continue;
             }
-            Interlocked.Increment(ref _busy);
-            try
-            {
-                await ProcessAsync(slot, job);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _busy);
-            }
+        }
+        return null;
+    }
+
+    private async Task WhenSettledAsync(Task settle)
+    {
+        try
+        {
+            await settle;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busy);
         }
     }
 
-    private async Task ProcessAsync(int slot, ClaimedJob job)
+    private async Task HandBackAsync(ClaimedJob job)
+    {
+        try
+        {
+            await queue.ReleaseAsync(job, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Its claim lapses and the queue re-delivers it.
+            logger.LogWarning("Submission {Token}: handing it back failed ({Error})", job.Token, e.Message);
+        }
+    }
+
+    /// <summary>Runs the job up to its result; returns what is left (settling it), already started.</summary>
+    private async Task<Task> RunAsync(int slot, ClaimedJob job)
+    {
+        Func<Task>? settle = null;
+        await GuardAsync(job, async () => settle = await ExecuteAsync(slot, job, _abortRuns.Token));
+        return settle is null ? Task.CompletedTask : GuardAsync(job, settle);
+    }
+
+    /// <summary>A job whose run or settling is aborted or fails unexpectedly goes back to the queue, never stays stuck claimed.</summary>
+    private async Task GuardAsync(ClaimedJob job, Func<Task> work)
     {
         var abort = _abortRuns.Token;
         try
         {
-            var submission = await Dependency.RetryAsync(() => submissions.GetAsync(job.Token, abort), logger, abort);
-            if (submission is null || Status.FromId(submission.StatusId).IsFinal)
-            {
-                await Dependency.RetryAsync(() => queue.CompleteAsync(job, abort).AsTask(), logger, abort);
-                return;
-            }
-            if (job.Attempt > options.Value.MaxAttempts)
-            {
-                await DeadLetterAsync(job, abort);
-                return;
-            }
-            await Dependency.RetryAsync(() => submissions.MarkProcessingAsync(job.Token, _id, DateTimeOffset.UtcNow, abort), logger, abort);
-            ExecutionReport report;
-            try
-            {
-                report = await executor.ExecuteAsync(submission, slot, abort);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Interlocked.Increment(ref _failed);
-                logger.LogError(e, "Submission {Token} failed in the worker", job.Token);
-                report = ExecutionReport.Internal("the worker failed to execute this submission");
-            }
-            await FinishAsync(job, ResultOf(job.Token, report), abort);
+            await work();
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -162,6 +210,36 @@ internal sealed class WorkerService(
         }
     }
 
+    private async Task<Func<Task>> ExecuteAsync(int slot, ClaimedJob job, CancellationToken abort)
+    {
+        if (job.Attempt > options.Value.MaxAttempts)
+        {
+            var stored = await Dependency.RetryAsync(() => submissions.GetAsync(job.Token, abort), logger, abort);
+            return stored is null || Status.FromId(stored.StatusId).IsFinal
+                ? () => Dependency.RetryAsync(() => queue.CompleteAsync(job, abort).AsTask(), logger, abort)
+                : () => DeadLetterAsync(job, abort);
+        }
+        // In Queue → Processing and the submission itself, in one round trip; null when gone or already final.
+        var submission = await Dependency.RetryAsync(() => submissions.StartProcessingAsync(job.Token, _id, DateTimeOffset.UtcNow, abort), logger, abort);
+        if (submission is null)
+        {
+            return () => Dependency.RetryAsync(() => queue.CompleteAsync(job, abort).AsTask(), logger, abort);
+        }
+        ExecutionReport report;
+        try
+        {
+            report = await executor.ExecuteAsync(submission, slot, abort);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.Increment(ref _failed);
+            logger.LogError(e, "Submission {Token} failed in the worker", job.Token);
+            report = ExecutionReport.Internal("the worker failed to execute this submission");
+        }
+        var result = ResultOf(job.Token, report);
+        return () => FinishAsync(job, result, abort);
+    }
+
     private Task FinishAsync(ClaimedJob job, SubmissionResult result, CancellationToken abort) =>
         SettleAsync(job, result, () => queue.CompleteAsync(job, abort), abort);
 
@@ -173,7 +251,10 @@ internal sealed class WorkerService(
         return SettleAsync(job, ResultOf(job.Token, ExecutionReport.Internal(message)), () => queue.DeadLetterAsync(job, message, abort), abort);
     }
 
-    /// <summary>Stores the final result once, wakes waiters, then takes the job off the queue; outages are waited out.</summary>
+    /// <summary>
+    /// Stores the final result once, then wakes waiters and takes the job off the queue (both sent
+    /// together, one round trip to Redis); outages are waited out.
+    /// </summary>
     private async Task SettleAsync(ClaimedJob job, SubmissionResult result, Func<ValueTask> takeOffQueue, CancellationToken abort)
     {
         if (await Dependency.RetryAsync(() => submissions.SaveResultAsync(result, abort), logger, abort))
@@ -181,8 +262,9 @@ internal sealed class WorkerService(
             logger.LogInformation("Submission {Token} finished: status {Status} (attempt {Attempt})", job.Token, result.StatusId, job.Attempt);
             Hosting.Ops.OpsMetrics.RunFinished(result.StatusId);
         }
-        await Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort);
-        await Dependency.RetryAsync(() => takeOffQueue().AsTask(), logger, abort);
+        await Task.WhenAll(
+            Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort),
+            Dependency.RetryAsync(() => takeOffQueue().AsTask(), logger, abort));
     }
 
     private SubmissionResult ResultOf(string token, ExecutionReport r) => new(

@@ -242,6 +242,20 @@ internal sealed class SqlSubmissionStore : ISubmissionStore
             new { token, executionHost, startedAt }, cancellationToken: ct)) == 1;
     }
 
+    public async Task<Submission?> StartProcessingAsync(string token, string executionHost, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        // Same condition as MarkProcessingAsync; RETURNING (PostgreSQL, SQLite ≥ 3.35) saves the separate read.
+        return await connection.QuerySingleOrDefaultAsync<Submission>(new CommandDefinition(
+            $"""
+            UPDATE submissions
+            SET status_id = 2, execution_host = @executionHost, started_at = @startedAt, updated_at = @startedAt
+            WHERE token = @token AND status_id IN (1, 2)
+            RETURNING {Columns}
+            """,
+            new { token, executionHost, startedAt }, cancellationToken: ct));
+    }
+
     public async Task<bool> SaveResultAsync(SubmissionResult result, CancellationToken ct)
     {
         if (result.StatusId < 3)
