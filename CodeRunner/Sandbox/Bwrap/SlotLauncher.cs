@@ -122,10 +122,10 @@ internal sealed unsafe class SlotLauncher : IDisposable
                 args.Write(Encoding.UTF8.GetBytes(arg));
                 args.WriteByte(0);
             }
-            File.WriteAllBytes(Path.Combine(Directory, "args"), args.ToArray());
+            RawFile.Write(Path.Combine(Directory, "args"), args.GetBuffer().AsSpan(0, (int)args.Length), replace: true);
         }
         var hasStdin = stdin is { Length: > 0 };
-        File.WriteAllBytes(Path.Combine(Directory, "stdin"), hasStdin ? stdin! : []);
+        RawFile.Write(Path.Combine(Directory, "stdin"), hasStdin ? stdin! : [], replace: true);
         var id = ++seq;
         var line = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"{id} {limitsLine} {(hasStdin ? 1 : 0)} {(merge ? 1 : 0)}\n"));

@@ -5,16 +5,16 @@ namespace CodeRunner.Sandbox.Cgroups;
 /// <summary>Reads and writes the small text files of cgroupfs.</summary>
 internal static class CgroupFiles
 {
-    public static void Write(string path, string value) => File.WriteAllText(path, value);
+    public static void Write(string path, string value) => Native.RawFile.Write(path, value);
 
-    public static void Write(string path, long value) => File.WriteAllText(path, value.ToString(CultureInfo.InvariantCulture));
+    public static void Write(string path, long value) => Native.RawFile.Write(path, value.ToString(CultureInfo.InvariantCulture));
 
-    public static long ReadLong(string path) => ParseLong(File.ReadAllText(path).Trim());
+    public static long ReadLong(string path) => ParseLong(Native.RawFile.ReadText(path).Trim());
 
     /// <summary>The value of "key N" in a flat keyed file (memory.events, cpu.stat, memory.oom_control).</summary>
     public static long ReadKey(string path, string key)
     {
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in Lines(path))
         {
             var space = line.IndexOf(' ');
             if (space > 0 && line.AsSpan(0, space).SequenceEqual(key))
@@ -28,7 +28,7 @@ internal static class CgroupFiles
     public static IReadOnlyList<int> ReadPids(string procsFile)
     {
         var pids = new List<int>();
-        foreach (var line in File.ReadLines(procsFile))
+        foreach (var line in Lines(procsFile))
         {
             if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
@@ -62,6 +62,8 @@ internal static class CgroupFiles
             }
         }
     }
+
+    private static string[] Lines(string path) => Native.RawFile.ReadText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static long ParseLong(string text) =>
         text == "max" ? long.MaxValue : long.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
