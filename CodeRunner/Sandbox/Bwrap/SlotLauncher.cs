@@ -122,10 +122,10 @@ internal sealed unsafe class SlotLauncher : IDisposable
                 args.Write(Encoding.UTF8.GetBytes(arg));
                 args.WriteByte(0);
             }
-            RawFile.Write(Path.Combine(Directory, "args"), args.GetBuffer().AsSpan(0, (int)args.Length), replace: true);
+            RawFile.Write(Path.Combine(Directory, "args"), args.GetBuffer().AsSpan(0, (int)args.Length));
         }
         var hasStdin = stdin is { Length: > 0 };
-        RawFile.Write(Path.Combine(Directory, "stdin"), hasStdin ? stdin! : [], replace: true);
+        RawFile.Write(Path.Combine(Directory, "stdin"), hasStdin ? stdin! : []);
         var id = ++seq;
         var line = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"{id} {limitsLine} {(hasStdin ? 1 : 0)} {(merge ? 1 : 0)}\n"));

@@ -85,6 +85,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int MkFifo(string path, uint mode);
 
+    [LibraryImport(Lib, EntryPoint = "lseek", SetLastError = true)]
+    public static partial long Lseek(int fd, long offset, int whence);
+
+    [LibraryImport(Lib, EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int Ftruncate(int fd, long length);
+
     [LibraryImport(Lib, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags, uint mode);
 

@@ -5,25 +5,27 @@ namespace CodeRunner.Sandbox.Native;
 /// <summary>
 /// Whole-file reads and writes with plain open/read/write/close, for the small files a run touches
 /// several times (cgroupfs knobs, the launcher's argv and stdin). .NET's File.Write* take an flock
-/// and then ftruncate instead of O_TRUNC, and File.Read* allocate a stream and a reader: per run
-/// that was a visible share of the worker's own CPU.
+/// and then ftruncate to 0, and File.Read* allocate a stream and a reader: per run that was a
+/// visible share of the worker's own CPU. Truncating to 0 and refilling also made ext4 (mounted
+/// with discard) free and discard the file's blocks on every run, synchronously; here a file is
+/// overwritten in place and cut only where the new content is shorter.
 /// </summary>
 internal static unsafe class RawFile
 {
     private const int O_WRONLY = 0x1;
     private const int O_CREAT = 0x40;
-    private const int O_TRUNC = 0x200;
+    private const int SeekEnd = 2;
     private const int ENOENT = 2;
     private const int EACCES = 13;
     private const int EPERM = 1;
 
     /// <summary>
-    /// Writes <paramref name="bytes"/> in one write(2) where the kernel takes it whole (cgroupfs
-    /// needs that). <paramref name="replace"/>: create the file (0644) or truncate it first.
+    /// Makes the file hold exactly <paramref name="bytes"/> (created 0644 if missing), written in one
+    /// write(2) where the kernel takes it whole (cgroupfs needs that).
     /// </summary>
-    public static void Write(string path, ReadOnlySpan<byte> bytes, bool replace = false)
+    public static void Write(string path, ReadOnlySpan<byte> bytes)
     {
-        var fd = OpenOrThrow(path, O_WRONLY | Libc.O_CLOEXEC | (replace ? O_CREAT | O_TRUNC : 0), replace ? 420u : 0u);
+        var fd = OpenOrThrow(path, O_WRONLY | O_CREAT | Libc.O_CLOEXEC, 420u);
         try
         {
             fixed (byte* p = bytes)
@@ -42,6 +44,10 @@ internal static unsafe class RawFile
                     }
                     off += (int)w;
                 }
+            }
+            if (Libc.Lseek(fd, 0, SeekEnd) > bytes.Length && Libc.Ftruncate(fd, bytes.Length) < 0)
+            {
+                throw Failure(path, Marshal.GetLastPInvokeError());
             }
         }
         finally
