@@ -54,6 +54,9 @@ public sealed class LbFailoverTests(ITestOutputHelper output)
         var load = LoadOutcome.RunAsync(client, clock, TimeSpan.FromSeconds(12), maxRequests: 6000, loops: 4);
         await Task.Delay(TimeSpan.FromSeconds(3));
         cluster.Servers[0].Kill();
+        // SIGKILL is not instant: until the process is gone it may still take a request. "After
+        // the kill" starts when it has exited.
+        Assert.True(await cluster.Servers[0].WaitForExitAsync(TimeSpan.FromSeconds(10)));
         var killedAt = clock.Elapsed.TotalSeconds;
         while (cluster.Available().Contains("judge-1") && clock.Elapsed.TotalSeconds < killedAt + 20)
         {

@@ -47,16 +47,20 @@ public sealed class OperationsTests(OpsCluster cluster) : IClassFixture<OpsClust
     [Fact]
     public async Task Given_a_queued_submission_Then_the_queue_depth_gauge_counts_it()
     {
-        // No worker reads the queue while its only slot is busy with a long program, so the next one waits.
+        // The worker's only slot is busy with a long program and has claimed one more job ahead
+        // (a slot prefetches its next job), so the third one waits in the queue.
         using var judge = new HttpClient { BaseAddress = cluster.Urls["judge-server"] };
         judge.DefaultRequestHeaders.Add("X-Auth-Token", OpsCluster.TierToken);
         var busy = await judge.PostAsync("/submissions", Json(new { language_id = 71, source_code = "import time; time.sleep(4)" }));
         await Task.Delay(1000);
-        var waiting = await judge.PostAsync("/submissions", Json(new { language_id = 71, source_code = "print(1)" }));
+        var prefetched = await judge.PostAsync("/submissions", Json(new { language_id = 71, source_code = "print(1)" }));
+        await Task.Delay(500);
+        var waiting = await judge.PostAsync("/submissions", Json(new { language_id = 71, source_code = "print(2)" }));
 
         var metrics = await cluster.MetricsAsync("judge-server");
 
         Assert.Equal(HttpStatusCode.Created, busy.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, prefetched.StatusCode);
         Assert.Equal(HttpStatusCode.Created, waiting.StatusCode);
         Assert.True(OpsHttp.Sum(metrics, "coderunner_queue_depth") >= 1, metrics);
     }
