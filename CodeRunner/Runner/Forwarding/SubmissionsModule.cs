@@ -28,18 +28,25 @@ public sealed class SubmissionsModule : ICarterModule
     private static async Task<IResult> PassAsync(JudgeTier judge, string path, CancellationToken ct) =>
         new JudgeResult(await judge.GetAsync(path, ct));
 
-    private static async Task<IResult> CreateAsync(
-        HttpContext context, RunnerOptions options, JudgeTier judge, SubmissionLimiter limiter, HistoryRecorder recorder, CancellationToken ct)
+    /// <summary>What both creates read first: the query (checked), then the JSON object body (size-capped).</summary>
+    private static async Task<(SubmissionQuery? Query, JsonBody.Parsed? Body, IResult? Error)> ReadCreateAsync(HttpContext context, RunnerOptions options)
     {
         var (query, badQuery) = SubmissionQuery.Parse(context.Request.Query);
         if (badQuery is not null)
         {
-            return badQuery;
+            return (null, null, badQuery);
         }
         var (body, badBody) = await JsonBody.ReadObjectAsync(context, options.MaxRequestBytes);
-        if (badBody is not null)
+        return (query, body, badBody);
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpContext context, RunnerOptions options, JudgeTier judge, SubmissionLimiter limiter, HistoryRecorder recorder, CancellationToken ct)
+    {
+        var (query, body, bad) = await ReadCreateAsync(context, options);
+        if (bad is not null)
         {
-            return badBody;
+            return bad;
         }
         if (SubmissionValidation.Check(body!.Value) is { } invalid)
         {
@@ -64,15 +71,10 @@ public sealed class SubmissionsModule : ICarterModule
     private static async Task<IResult> CreateBatchAsync(
         HttpContext context, RunnerOptions options, JudgeTier judge, SubmissionLimiter limiter, HistoryRecorder recorder, CancellationToken ct)
     {
-        var (query, badQuery) = SubmissionQuery.Parse(context.Request.Query);
-        if (badQuery is not null)
+        var (query, body, bad) = await ReadCreateAsync(context, options);
+        if (bad is not null)
         {
-            return badQuery;
-        }
-        var (body, badBody) = await JsonBody.ReadObjectAsync(context, options.MaxRequestBytes);
-        if (badBody is not null)
-        {
-            return badBody;
+            return bad;
         }
         var (items, invalid) = SubmissionValidation.CheckBatch(body!.Value, options.MaxBatchSize);
         if (invalid is not null)
