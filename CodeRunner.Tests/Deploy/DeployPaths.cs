@@ -32,6 +32,20 @@ internal static class DeployPaths
     /// <summary>Permission bits of the entry itself (a symlink is not followed).</summary>
     public static string Mode(string path) => Stat(path)[0];
 
+    /// <summary>
+    /// The repository's unit and worker drop-in were installed under <paramref name="prefix"/>, and
+    /// <paramref name="role"/>'s instance is enabled the way `systemctl enable` does it (wanted by multi-user.target).
+    /// </summary>
+    public static void AssertUnitsInstalledAndEnabled(string prefix, string role)
+    {
+        var units = Path.Combine(prefix, "etc", "systemd", "system");
+        Assert.Equal(File.ReadAllText(Path.Combine(Systemd, "coderunner@.service")), File.ReadAllText(Path.Combine(units, "coderunner@.service")));
+        Assert.Equal(File.ReadAllText(Path.Combine(Systemd, "coderunner@judge-worker.service.d", "override.conf")),
+            File.ReadAllText(Path.Combine(units, "coderunner@judge-worker.service.d", "override.conf")));
+        Assert.Equal("/etc/systemd/system/coderunner@.service",
+            new FileInfo(Path.Combine(units, "multi-user.target.wants", $"coderunner@{role}.service")).LinkTarget);
+    }
+
     /// <summary>Numeric owner and group (stat, so users that exist only in a prefix's passwd are fine).</summary>
     public static (int Uid, int Gid) Owner(string path)
     {

@@ -45,13 +45,7 @@ public sealed class InstallScriptTests(PublishedBinary binary) : IClassFixture<P
         Assert.Equal("600", DeployPaths.Mode(env));
         Assert.Equal(File.ReadAllText(Path.Combine(DeployPaths.Root, "roles", "judge-server.env")), File.ReadAllText(env));
 
-        var units = Path.Combine(_prefix, "etc", "systemd", "system");
-        Assert.Equal(File.ReadAllText(Path.Combine(DeployPaths.Systemd, "coderunner@.service")), File.ReadAllText(Path.Combine(units, "coderunner@.service")));
-        Assert.Equal(File.ReadAllText(Path.Combine(DeployPaths.Systemd, "coderunner@judge-worker.service.d", "override.conf")),
-            File.ReadAllText(Path.Combine(units, "coderunner@judge-worker.service.d", "override.conf")));
-        // Enabled the way `systemctl enable` does it: the instance wanted by multi-user.target.
-        Assert.Equal("/etc/systemd/system/coderunner@.service",
-            new FileInfo(Path.Combine(units, "multi-user.target.wants", "coderunner@judge-server.service")).LinkTarget);
+        DeployPaths.AssertUnitsInstalledAndEnabled(_prefix, "judge-server");
     }
 
     [Fact]
