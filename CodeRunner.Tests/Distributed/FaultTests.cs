@@ -159,11 +159,68 @@ public sealed partial class FaultTests
     }
 
     [Fact]
-    public async Task Given_redis_that_lost_its_data_Then_unfinished_submissions_are_queued_again_from_the_database()
+    public async Task Given_redis_that_lost_recent_jobs_but_not_its_epoch_Then_the_periodic_round_queues_them_again_from_the_database()
     {
-        await using var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 1,
-            ("Storage__ReconcileSeconds", "1"), ("Storage__ReconcileAgeSeconds", "0"));
-        using var client = Client(cluster.Servers[0]);
+        // A failover to a replica that lagged: the epoch key survived, the newest jobs did not.
+        var (cluster, client, submitted) = await SubmitThenLoseRedisDataAsync(keepEpoch: true,
+            ("Storage__ReconcileSeconds", "1"), ("Storage__ReconcileAgeSeconds", "0"), ("Storage__EpochCheckSeconds", "3600"));
+        await using var _ = cluster;
+        using var __ = client;
+        cluster.StartWorker();
+        var results = await cluster.WaitAllAsync(client, submitted, TimeSpan.FromSeconds(60));
+
+        for (var i = 0; i < submitted.Count; i++)
+        {
+            Assert.Equal($"{i * 2}\n", results[submitted[i]]["stdout"]!.GetValue<string>());
+        }
+        var logs = string.Join("\n", cluster.Servers.Concat(cluster.Workers).Select(p => p.Output));
+        Assert.Contains("had lost", logs);
+        Assert.DoesNotContain("no epoch key", logs);
+    }
+
+    [Fact]
+    public async Task Given_redis_restarted_without_its_data_Then_unfinished_submissions_are_queued_again_within_seconds_not_after_a_reconcile_round()
+    {
+        // Default rounds (60 s, and only submissions older than 120 s): only the epoch check can be this quick.
+        var (cluster, client, submitted) = await SubmitThenLoseRedisDataAsync(keepEpoch: false, ("Storage__EpochCheckSeconds", "1"));
+        await using var _ = cluster;
+        using var __ = client;
+        // The running server notices (a worker starting now would notice too, at its start).
+        var noticed = Stopwatch.StartNew();
+        while (!cluster.Servers[0].Output.Contains("no epoch key") && noticed.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+        }
+        Assert.Contains("no epoch key", cluster.Servers[0].Output);
+        cluster.StartWorker();
+        var results = await cluster.WaitAllAsync(client, submitted, TimeSpan.FromSeconds(30));
+
+        for (var i = 0; i < submitted.Count; i++)
+        {
+            Assert.Equal($"{i * 2}\n", results[submitted[i]]["stdout"]!.GetValue<string>());
+        }
+    }
+
+    /// <summary>Ten submissions wait in Redis (no worker running), then Redis loses its keys (all, or all but the epoch).</summary>
+    private static async Task<(DistributedCluster Cluster, HttpClient Client, List<string> Tokens)> SubmitThenLoseRedisDataAsync(
+        bool keepEpoch, params (string Key, string Value)[] settings)
+    {
+        var cluster = await DistributedCluster.StartAsync(servers: 1, workers: 1, settings);
+        var client = Client(cluster.Servers[0]);
+        try
+        {
+            return (cluster, client, await SubmitThenLoseRedisDataAsync(cluster, client, keepEpoch));
+        }
+        catch
+        {
+            client.Dispose();
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<List<string>> SubmitThenLoseRedisDataAsync(DistributedCluster cluster, HttpClient client, bool keepEpoch)
+    {
         // The first worker published the languages; with it gone, submissions wait in Redis.
         cluster.Workers[0].Terminate();
         Assert.True(await cluster.Workers[0].WaitForExitAsync(TimeSpan.FromSeconds(20)));
@@ -175,16 +232,19 @@ public sealed partial class FaultTests
 
         await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{cluster.Redis.Port},allowAdmin=true"))
         {
-            await redis.GetServers()[0].FlushAllDatabasesAsync();
+            var server = redis.GetServers()[0];
+            if (keepEpoch)
+            {
+                var keys = server.Keys(pattern: "*").Where(k => !k.ToString().EndsWith(":epoch", StringComparison.Ordinal)).ToArray();
+                Assert.Contains(server.Keys(pattern: "*"), k => k.ToString().EndsWith(":epoch", StringComparison.Ordinal));
+                await redis.GetDatabase().KeyDeleteAsync(keys);
+            }
+            else
+            {
+                await server.FlushAllDatabasesAsync();
+            }
         }
-        cluster.StartWorker();
-        var results = await cluster.WaitAllAsync(client, tokens, TimeSpan.FromSeconds(60));
-
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            Assert.Equal($"{i * 2}\n", results[tokens[i]]["stdout"]!.GetValue<string>());
-        }
-        Assert.Contains("had lost", string.Join("\n", cluster.Servers.Concat(cluster.Workers).Select(p => p.Output)));
+        return tokens;
     }
 
     [Fact]

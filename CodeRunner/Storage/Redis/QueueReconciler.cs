@@ -7,6 +7,10 @@ namespace CodeRunner.Storage.Redis;
 /// (a restart without persistence, a failover), submissions would wait In Queue forever: every
 /// round, one process compares the unfinished submissions with the tokens the queue holds and
 /// re-queues the missing ones. A token queued twice is harmless: the worker finds it finished.
+/// A loss is also noticed within seconds, not a round: Redis holds an epoch key that only a data
+/// loss removes. The process that puts it back re-queues at once everything unfinished that was
+/// accepted before, whatever its age (a create still between insert and enqueue may then be
+/// queued twice, which is harmless).
 /// </summary>
 internal sealed class QueueReconciler(
     RedisJobQueue queue, ISubmissionStore store, IConnectionMultiplexer redis, RedisOptions options, ILogger<QueueReconciler> logger) : BackgroundService
@@ -15,23 +19,60 @@ internal sealed class QueueReconciler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.ReconcileSeconds));
+        var check = TimeSpan.FromSeconds(Math.Min(options.EpochCheckSeconds, options.ReconcileSeconds));
+        using var timer = new PeriodicTimer(check);
+        var lastRound = Stopwatch.StartNew();
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            do
             {
                 try
                 {
-                    await ReconcileOnceAsync(stoppingToken);
+                    if (await RestoreEpochAsync())
+                    {
+                        await ReconcileAfterLossAsync(stoppingToken);
+                    }
+                    if (lastRound.Elapsed.TotalSeconds >= options.ReconcileSeconds)
+                    {
+                        lastRound.Restart();
+                        await ReconcileOnceAsync(stoppingToken);
+                    }
                 }
                 catch (Exception e) when (StorageFailures.IsUnavailable(e))
                 {
                     logger.LogDebug("Reconciling skipped: {Error}", e.Message);
                 }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// True when the epoch key was missing and this process put it back: Redis is new or lost its
+    /// data (a first start of a deployment also lands here, and finds nothing unfinished).
+    /// </summary>
+    internal Task<bool> RestoreEpochAsync() =>
+        redis.GetDatabase().StringSetAsync(_keys.Epoch, $"{Environment.MachineName}:{Environment.ProcessId}:{DateTimeOffset.UtcNow:O}", when: When.NotExists);
+
+    private async Task ReconcileAfterLossAsync(CancellationToken ct)
+    {
+        try
+        {
+            var unfinished = await store.ListUnfinishedTokensAsync(DateTimeOffset.UtcNow, ct);
+            if (unfinished.Count > 0)
+            {
+                logger.LogWarning("Redis had no epoch key (it restarted without its data, or is new): checking {Count} unfinished submission(s) now", unfinished.Count);
+                await RequeueMissingAsync(unfinished, ct);
+            }
+        }
+        catch
+        {
+            // Not done (the database or Redis went away): the next check, here or elsewhere, does it again.
+            await redis.GetDatabase().KeyDeleteAsync(_keys.Epoch, CommandFlags.FireAndForget);
+            throw;
         }
     }
 
@@ -49,6 +90,11 @@ internal sealed class QueueReconciler(
         {
             return 0;
         }
+        return await RequeueMissingAsync(unfinished, ct);
+    }
+
+    private async Task<int> RequeueMissingAsync(IReadOnlyList<string> unfinished, CancellationToken ct)
+    {
         var known = await queue.KnownTokensAsync();
         var missing = unfinished.Where(t => !known.Contains(t)).ToList();
         if (missing.Count > 0)

@@ -29,6 +29,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Held by the process reconciling the database with the queue this round.</summary>
     public RedisKey ReconcileLock { get; } = prefix + "reconcile-lock";
 
+    /// <summary>Set once, never expiring: its absence means Redis is new or lost its data (see QueueReconciler).</summary>
+    public RedisKey Epoch { get; } = prefix + "epoch";
+
     public RedisKey Worker(string id) => prefix + "worker:" + id;
 
     /// <summary>Published whenever jobs become claimable, so idle claimers need not poll hard.</summary>

@@ -20,6 +20,9 @@ internal sealed class RedisOptions
     /// <summary>Only submissions older than this are re-queued (younger ones may be between insert and enqueue).</summary>
     public double ReconcileAgeSeconds { get; set; } = 120;
 
+    /// <summary>How often each process checks that Redis still holds its data (the epoch key); a loss re-queues at once.</summary>
+    public double EpochCheckSeconds { get; set; } = 5;
+
     public TimeSpan VisibilityTimeout => TimeSpan.FromSeconds(VisibilityTimeoutSeconds);
 
     /// <summary>Claims are renewed, and expired ones swept, three times per timeout: one missed beat is not fatal.</summary>
