@@ -46,46 +46,23 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary) : IClassFixtur
     {
         var judge = $"http://127.0.0.1:{FreePort.Next()}";
         var worker = $"http://127.0.0.1:{FreePort.Next()}";
-        var output = new StringBuilder();
-        var start = new ProcessStartInfo(binary.Path)
-        {
-            WorkingDirectory = binary.Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[]
-        {
-            "--role", "all", "--judge-urls", judge, "--worker-urls", worker, "--set", "Sandbox:Slots=1", "--set", $"Sandbox:UidBase={160000 + Environment.ProcessId % 1000 * 4}",
+        await using var process = CodeRunnerProcess.StartPublished(binary, "all", new Uri(worker),
+            "--judge-urls", judge, "--worker-urls", worker, "--set", "Sandbox:Slots=1", "--set", $"Sandbox:UidBase={160000 + Environment.ProcessId % 1000 * 4}",
             "--set", $"Sandbox:BoxRoot={binary.Folder}/boxes", "--set", $"Sandbox:CgroupName=coderunner-bin-{Guid.NewGuid():N}",
             "--set", $"Client:Urls=http://127.0.0.1:{FreePort.Next()}", "--set", $"Runner:Urls=http://127.0.0.1:{FreePort.Next()}",
-            "--set", $"Lb:Urls=http://127.0.0.1:{FreePort.Next()}",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri(judge), Timeout = TimeSpan.FromSeconds(60) };
-            await Health.WaitAsync(new Uri(worker), "/health", TimeSpan.FromSeconds(60), describe: () => { lock (output) { return output.ToString(); } });
+            "--set", $"Lb:Urls=http://127.0.0.1:{FreePort.Next()}");
+        using var http = new HttpClient { BaseAddress = new Uri(judge), Timeout = TimeSpan.FromSeconds(60) };
+        await process.WaitHealthyAsync();
 
-            var response = await http.PostAsJsonAsync("/submissions?wait=true", new { language_id = 71, source_code = "print('hello from one file')" });
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var response = await http.PostAsJsonAsync("/submissions?wait=true", new { language_id = 71, source_code = "print('hello from one file')" });
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
-            Assert.Equal(3, body["status"]!["id"]!.GetValue<int>());
-            Assert.Equal("hello from one file\n", body["stdout"]!.GetValue<string>());
-            Assert.True(File.Exists(Path.Combine(binary.Folder, "coderunner.db")), "the embedded store is a SQLite file in the working directory");
-        }
-        finally
-        {
-            _ = Health.Signal(process.Id, Health.SigTerm);
-        }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, output.ToString());
+        Assert.Equal(3, body["status"]!["id"]!.GetValue<int>());
+        Assert.Equal("hello from one file\n", body["stdout"]!.GetValue<string>());
+        Assert.True(File.Exists(Path.Combine(binary.Folder, "coderunner.db")), "the embedded store is a SQLite file in the working directory");
+
+        process.Terminate();
+        Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(30)), process.Output);
+        Assert.True(process.ExitCode == 0, process.Output);
     }
 }

@@ -1,9 +1,12 @@
+using CodeRunner.Tests.Binary;
+
 namespace CodeRunner.Tests.Support;
 
 /// <summary>
 /// One `coderunner` process (the built coderunner.dll under the dotnet host, so no publish is
 /// needed), as a separate machine would run it: its own roles, ports and environment. Output is
 /// kept for assertions; Kill is SIGKILL (machine loss), Terminate is SIGTERM (systemd stop).
+/// <see cref="StartPublished"/> runs the published single-file binary instead.
 /// </summary>
 internal sealed class CodeRunnerProcess : IAsyncDisposable
 {
@@ -51,6 +54,23 @@ internal sealed class CodeRunnerProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
+        return Launch(start, role, url);
+    }
+
+    /// <summary>
+    /// The published single-file binary itself, configured only by <paramref name="arguments"/>;
+    /// <paramref name="url"/> is where <see cref="WaitHealthyAsync"/> looks.
+    /// </summary>
+    public static CodeRunnerProcess StartPublished(PublishedBinary binary, string role, Uri url, params IEnumerable<string> arguments) =>
+        Launch(new ProcessStartInfo(binary.Path, ["--role", role, .. arguments])
+        {
+            WorkingDirectory = binary.Folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }, role, url);
+
+    private static CodeRunnerProcess Launch(ProcessStartInfo start, string role, Uri url)
+    {
         var process = Process.Start(start)!;
         var running = new CodeRunnerProcess(process, role, url);
         process.OutputDataReceived += (_, e) => running.Append(e.Data);
