@@ -54,7 +54,7 @@ internal sealed class QueueReconciler(
     /// True when the epoch key was missing and this process put it back: Redis is new or lost its
     /// data (a first start of a deployment also lands here, and finds nothing unfinished).
     /// </summary>
-    internal Task<bool> RestoreEpochAsync() =>
+    private Task<bool> RestoreEpochAsync() =>
         redis.GetDatabase().StringSetAsync(_keys.Epoch, $"{Environment.MachineName}:{Environment.ProcessId}:{DateTimeOffset.UtcNow:O}", when: When.NotExists);
 
     private async Task ReconcileAfterLossAsync(CancellationToken ct)
