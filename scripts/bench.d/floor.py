@@ -4,7 +4,8 @@ read-only, /proc, a /tmp and a /box), as an unprivileged uid, running /bin/true,
 exec without bwrap. Measured with RUSAGE_CHILDREN, which misses bwrap's pid 1 (its monitor does
 not reap it): a lower bound. Needs root (to switch to the uid). Prints: FLOOR <ms per run>.
 usage: floor.py N UID BOXDIR"""
-import os, resource, subprocess, sys
+import os, sys
+from ceiling import cpu_ms_per_run
 
 n, uid, box = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 setpriv = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
@@ -14,12 +15,6 @@ bwrap = ["bwrap", "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare
          "--die-with-parent", "--cap-drop", "ALL", "--ro-bind", "/usr", "/usr", *links,
          "--proc", "/proc", "--tmpfs", "/tmp", "--bind", box, "/box", "--chdir", "/box", "--"]
 
-def cpu(argv):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    for _ in range(n):
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) * 1000 / n
-
-cpu(setpriv + bwrap + ["/bin/true"])  # warm the page cache
-print(f"FLOOR {max(0.0, cpu(setpriv + bwrap + ['/bin/true']) - cpu(setpriv + ['/bin/true'])):.2f}")
+cpu_ms_per_run(setpriv + bwrap + ["/bin/true"], n)  # warm the page cache
+sandboxed = cpu_ms_per_run(setpriv + bwrap + ["/bin/true"], n)
+print(f"FLOOR {max(0.0, sandboxed - cpu_ms_per_run(setpriv + ['/bin/true'], n)):.2f}")
