@@ -118,7 +118,7 @@ internal sealed class DistributedCluster : IAsyncDisposable
             // Judge0 answers at most max_submission_batch_size (20) tokens per batch request.
             foreach (var chunk in tokens.Where(t => !done.ContainsKey(t)).Chunk(20))
             {
-                var response = await client.GetAsync($"/submissions/batch?tokens={string.Join(',', chunk)}&fields=token,stdout,status,message");
+                var response = await client.GetAsync($"/submissions/batch?tokens={string.Join(',', chunk)}&fields=token,stdout,status,message,execution_host");
                 if (!response.IsSuccessStatusCode)
                 {
                     continue;
