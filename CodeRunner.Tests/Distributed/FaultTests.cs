@@ -18,10 +18,25 @@ public sealed partial class FaultTests
     private static object Sleeper(int i, double seconds) =>
         new { language_id = 71, source_code = $"import time\ntime.sleep({seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)})\nprint({i})" };
 
-    /// <summary>How many times each token was finished (stored as final) across the workers' logs.</summary>
-    private static Dictionary<string, int> Finishes(DistributedCluster cluster) =>
-        cluster.Workers.SelectMany(w => FinishedLine().Matches(w.Output).Select(m => m.Groups[1].Value))
-            .GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+    /// <summary>
+    /// How many times each token was finished (stored as final) across the workers' logs. A worker
+    /// logs just after storing, so a result can be seen a moment before its line: waits (up to 10 s)
+    /// until every token has one.
+    /// </summary>
+    private static async Task<Dictionary<string, int>> FinishesAsync(DistributedCluster cluster, IReadOnlyList<string> tokens)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var finishes = cluster.Workers.SelectMany(w => FinishedLine().Matches(w.Output).Select(m => m.Groups[1].Value))
+                .GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+            if (tokens.All(finishes.ContainsKey) || DateTime.UtcNow > deadline)
+            {
+                return finishes;
+            }
+            await Task.Delay(100);
+        }
+    }
 
     [GeneratedRegex(@"Submission ([0-9a-f\-]{36}) finished")]
     private static partial Regex FinishedLine();
@@ -44,7 +59,7 @@ public sealed partial class FaultTests
             Assert.Equal(3, results[tokens[i]]["status"]!["id"]!.GetValue<int>());
             Assert.Equal($"{i * 2}\n", results[tokens[i]]["stdout"]!.GetValue<string>());
         }
-        var finishes = Finishes(cluster);
+        var finishes = await FinishesAsync(cluster, tokens);
         Assert.All(tokens, t => Assert.Equal(1, finishes.GetValueOrDefault(t)));
         Assert.All(cluster.Workers, w => Assert.Contains("finished", w.Output));
     }
@@ -77,7 +92,7 @@ public sealed partial class FaultTests
         }
         // SIGKILL can take the victim's last log lines with it (the console logger writes from a
         // queue), so a token with no "finished" line must have been stored by the victim itself.
-        var finishes = Finishes(cluster);
+        var finishes = await FinishesAsync(cluster, tokens);
         Assert.All(tokens, t =>
         {
             if (finishes.GetValueOrDefault(t) == 0)
