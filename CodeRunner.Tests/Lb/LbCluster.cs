@@ -81,6 +81,25 @@ internal sealed class LbCluster : IAsyncDisposable
     public int Received(int index, string marker) =>
         Servers[index].Output.Split('\n').Count(line => line.Contains("Request starting") && line.Contains(marker));
 
+    /// <summary>
+    /// How many requests each judge-server logged with <paramref name="marker"/>, once all
+    /// <paramref name="sent"/> are in the logs or 10 s passed: a server's log lines reach its output
+    /// from a queue, a moment after the request.
+    /// </summary>
+    public async Task<int[]> ReceivedAsync(string marker, int sent)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var received = Enumerable.Range(0, Servers.Count).Select(i => Received(i, marker)).ToArray();
+            if (received.Sum() >= sent || DateTime.UtcNow > deadline)
+            {
+                return received;
+            }
+            await Task.Delay(50);
+        }
+    }
+
     public string Diagnostics() => _judges.Diagnostics();
 
     private Task WaitServerReadyAsync(int index) =>
