@@ -190,6 +190,9 @@ public sealed class ForwardingTests(RunnerFixture fixture) : IClassFixture<Runne
     [InlineData("/submissions?wait=yes", """{"language_id":71}""", HttpStatusCode.BadRequest)]
     [InlineData("/submissions?base64_encoded=1", """{"language_id":71}""", HttpStatusCode.BadRequest)]
     [InlineData("/submissions?fields=stdout;drop", """{"language_id":71}""", HttpStatusCode.BadRequest)]
+    [InlineData("/submissions", """{"language_id":71,"source_code":"\ud800"}""", HttpStatusCode.BadRequest)]
+    [InlineData("/submissions", """{"language_id":71,"source_code":"print(1)","source_code":"print(2)"}""", HttpStatusCode.BadRequest)]
+    [InlineData("/submissions/batch", """{"submissions":[{"language_id":71,"source_code":"x","stdin":"\udc00"}]}""", HttpStatusCode.BadRequest)]
     public async Task Given_a_malformed_request_Then_a_4xx_with_an_error_and_never_a_500(string path, string json, HttpStatusCode expected)
     {
         using var http = Stack.WithKey(fixture.AliceKey);

@@ -194,6 +194,11 @@ public sealed class SubmissionApiTests : IAsyncLifetime
     [InlineData("max_file_size", 4097, "must be less than or equal to 4096")]
     [InlineData("number_of_runs", 0, "must be greater than 0")]
     [InlineData("number_of_runs", 21, "must be less than or equal to 20")]
+    [InlineData("memory_limit", 2147483648L, "must be less than or equal to 512000")]
+    [InlineData("stack_limit", -2147483649L, "must be greater than or equal to 0")]
+    [InlineData("max_processes_and_or_threads", 2147483648L, "must be less than or equal to 120")]
+    [InlineData("max_file_size", "1e20", "must be less than or equal to 4096")]
+    [InlineData("number_of_runs", "9223372036854775808", "must be less than or equal to 20")]
     [InlineData("enable_network", true, "enabling network is not allowed")]
     [InlineData("compiler_options", "-O2", "setting compiler options is only allowed for compiled languages")]
     [InlineData("command_line_arguments", "a\0b", "must not contain NUL characters")]
@@ -260,6 +265,32 @@ public sealed class SubmissionApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.StartsWith("malformed JSON", body!["error"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"source_code": "\ud800", "language_id": 71}""", "source_code holds a \\u escape of half a UTF-16 surrogate pair")]
+    [InlineData("""{"source_code": "print(1)", "language_id": 71, "stdin": "a\udc00b"}""", "stdin holds a \\u escape of half a UTF-16 surrogate pair")]
+    [InlineData("""{"source_code": "print(1)", "language_id": 71, "\ud800": 1}""", "a property name holds a \\u escape of half a UTF-16 surrogate pair")]
+    [InlineData("""{"source_code": "print(1)", "language_id": 71, "source_code": "print(2)"}""", "Duplicate property 'source_code'")]
+    public async Task Given_json_that_is_not_one_clear_text_per_field_Then_400_naming_the_field_not_a_500(string json, string message)
+    {
+        var (status, body) = await host.SendAsync(HttpMethod.Post, "/submissions", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(message, body!["error"]!.GetValue<string>());
+        Assert.Equal(0, await host.Queue.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Given_half_a_surrogate_pair_in_one_batch_item_Then_400_naming_the_item_and_field()
+    {
+        var json = """{"submissions": [{"source_code": "print(1)", "language_id": 71}, {"source_code": "print(2)", "language_id": 71, "stdin": "\udc00"}]}""";
+
+        var (status, body) = await host.SendAsync(HttpMethod.Post, "/submissions/batch", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("submissions[1].stdin holds", body!["error"]!.GetValue<string>());
+        Assert.Equal(0, await host.Queue.CountAsync(CancellationToken.None));
     }
 
     [Fact]

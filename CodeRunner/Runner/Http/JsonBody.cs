@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -49,17 +48,7 @@ internal static class JsonBody
         {
             return (null, RunnerErrors.BadRequest("request body must be a JSON object"));
         }
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException)
-        {
-            return (null, RunnerErrors.BadRequest("request body is not valid JSON"));
-        }
-        return node is JsonObject value
-            ? (new Parsed(value, bytes), null)
-            : (null, RunnerErrors.BadRequest("request body must be a JSON object"));
+        var (value, problem) = RequestJson.ParseObject(bytes);
+        return problem is null ? (new Parsed(value!, bytes), null) : (null, RunnerErrors.BadRequest(problem));
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,20 +28,12 @@ internal static class RequestParams
         }
         else if (mediaType is "application/json" || mediaType.EndsWith("+json", StringComparison.Ordinal) || (mediaType.Length == 0 && LooksLikeJson(bytes)))
         {
-            JsonNode? parsed;
-            try
+            var (json, problem) = RequestJson.ParseObject(bytes);
+            if (problem is not null)
             {
-                parsed = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 16 });
+                return (null, JudgeJson.Error(StatusCodes.Status400BadRequest, problem));
             }
-            catch (JsonException e)
-            {
-                return (null, JudgeJson.Error(StatusCodes.Status400BadRequest, $"malformed JSON in request body: {FirstSentence(e.Message)}"));
-            }
-            if (parsed is not JsonObject json)
-            {
-                return (null, JudgeJson.Error(StatusCodes.Status400BadRequest, "request body must be a JSON object"));
-            }
-            result = json;
+            result = json!;
         }
         else if (mediaType is "application/x-www-form-urlencoded")
         {
@@ -176,11 +167,5 @@ internal static class RequestParams
             return b is (byte)'{' or (byte)'[';
         }
         return false;
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(". ", StringComparison.Ordinal);
-        return cut > 0 ? message[..(cut + 1)] : message;
     }
 }

@@ -157,7 +157,8 @@ internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore lan
         return bytes;
     }
 
-    /// <summary>Rails' numericality validation of a limit that defaults from the configuration.</summary>
+    /// <summary>Rails' numericality validation of a limit that defaults from the configuration; the
+    /// default when invalid (the error refuses the submission; the value need not fit its column).</summary>
     private static decimal Limit(SubmissionParams p, string name, decimal fallback, decimal min, bool exclusiveMin, decimal max, Errors errors, bool rubyFloat = false)
     {
         var value = p.Number(name, out var notANumber);
@@ -171,10 +172,12 @@ internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore lan
         if (exclusiveMin ? v <= min : v < min)
         {
             errors.Add(name, exclusiveMin ? $"must be greater than {min}" : $"must be greater than or equal to {min}");
+            return fallback;
         }
-        else if (v > max)
+        if (v > max)
         {
             errors.Add(name, $"must be less than or equal to {maxText}");
+            return fallback;
         }
         return v;
     }
