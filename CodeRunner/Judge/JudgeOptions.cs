@@ -24,6 +24,11 @@ internal sealed class JudgeOptions
     public bool EnableCallbacks { get; set; } = true;
     public int CallbacksMaxTries { get; set; } = 3;
     public decimal CallbacksTimeout { get; set; } = 5;
+    // Ours, not Judge0's: see CodeRunner/Judge/Callbacks.
+    /// <summary>Key of the HMAC-SHA256 signature on each callback; empty sends none. A secret.</summary>
+    public string CallbacksSecret { get; set; } = "";
+    /// <summary>Internal networks (CIDR, space or comma separated) callbacks may still go to, e.g. the receiving application's VPC.</summary>
+    public string CallbacksAllowedNetworks { get; set; } = "";
     public bool EnableAdditionalFiles { get; set; } = true;
     public int MaxQueueSize { get; set; } = 100;
     public decimal CpuTimeLimit { get; set; } = 5;

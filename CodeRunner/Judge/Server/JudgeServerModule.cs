@@ -1,3 +1,4 @@
+using CodeRunner.Judge.Callbacks;
 using Carter;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using CodeRunner.Hosting;
@@ -30,6 +31,7 @@ public static class JudgeServerModule
         builder.ListenAs(Roles.JudgeServer, JudgeUrlsKey(builder));
         builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<CallbackTargets>();
         builder.Services.AddSingleton<SubmissionBuilder>();
         builder.Services.AddSingleton<Intake>();
         builder.Services.AddStorageReadiness();

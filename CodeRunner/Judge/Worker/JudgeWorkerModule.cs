@@ -1,3 +1,4 @@
+using CodeRunner.Judge.Callbacks;
 using CodeRunner.Hosting;
 using CodeRunner.Hosting.Ops;
 using CodeRunner.Storage;
@@ -26,6 +27,12 @@ public static class JudgeWorkerModule
         builder.Services.AddSingleton<ToolchainDetector>();
         builder.Services.AddSingleton<LanguageRegistry>();
         builder.Services.AddSingleton<SubmissionExecutor>();
+        builder.Services.TryAddSingleton<CallbackTargets>();
+        builder.Services.AddSingleton<CallbackSender>();
+        builder.Services.AddSingleton<CallbackQueue>();
+        // Before the worker: hosted services stop in reverse, so callbacks of jobs that finish
+        // during the worker's stop grace still go out.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackQueue>());
         builder.Services.AddSingleton<WorkerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerService>());
         return builder;

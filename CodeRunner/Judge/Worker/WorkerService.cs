@@ -1,3 +1,4 @@
+using CodeRunner.Judge.Callbacks;
 using CodeRunner.Judge.Worker.Execution;
 using CodeRunner.Judge.Worker.Languages;
 using CodeRunner.Sandbox;
@@ -21,6 +22,7 @@ internal sealed class WorkerService(
     LanguageRegistry languages,
     SubmissionExecutor executor,
     ISandbox sandbox,
+    CallbackQueue callbacks,
     IOptions<WorkerOptions> options,
     ILogger<WorkerService> logger) : IHostedService
 {
@@ -217,7 +219,7 @@ internal sealed class WorkerService(
             var stored = await Dependency.RetryAsync(() => submissions.GetAsync(job.Token, abort), logger, abort);
             return stored is null || Status.FromId(stored.StatusId).IsFinal
                 ? () => Dependency.RetryAsync(() => queue.CompleteAsync(job, abort).AsTask(), logger, abort)
-                : () => DeadLetterAsync(job, abort);
+                : () => DeadLetterAsync(job, stored, abort);
         }
         // In Queue → Processing and the submission itself, in one round trip; null when gone or already final.
         var submission = await Dependency.RetryAsync(() => submissions.StartProcessingAsync(job.Token, _id, DateTimeOffset.UtcNow, abort), logger, abort);
@@ -237,30 +239,31 @@ internal sealed class WorkerService(
             report = ExecutionReport.Internal("the worker failed to execute this submission");
         }
         var result = ResultOf(job.Token, report);
-        return () => FinishAsync(job, result, abort);
+        return () => FinishAsync(job, submission, result, abort);
     }
 
-    private Task FinishAsync(ClaimedJob job, SubmissionResult result, CancellationToken abort) =>
-        SettleAsync(job, result, () => queue.CompleteAsync(job, abort), abort);
+    private Task FinishAsync(ClaimedJob job, Submission submission, SubmissionResult result, CancellationToken abort) =>
+        SettleAsync(job, submission, result, () => queue.CompleteAsync(job, abort), abort);
 
     /// <summary>A job that was claimed MaxAttempts times without finishing kept killing its workers.</summary>
-    private Task DeadLetterAsync(ClaimedJob job, CancellationToken abort)
+    private Task DeadLetterAsync(ClaimedJob job, Submission submission, CancellationToken abort)
     {
         var message = $"this submission was abandoned by {job.Attempt - 1} workers that stopped while running it; it will not be run again";
         logger.LogWarning("Submission {Token}: dead-lettered after {Attempts} attempts", job.Token, job.Attempt - 1);
-        return SettleAsync(job, ResultOf(job.Token, ExecutionReport.Internal(message)), () => queue.DeadLetterAsync(job, message, abort), abort);
+        return SettleAsync(job, submission, ResultOf(job.Token, ExecutionReport.Internal(message)), () => queue.DeadLetterAsync(job, message, abort), abort);
     }
 
     /// <summary>
-    /// Stores the final result once, then wakes waiters and takes the job off the queue (both sent
-    /// together, one round trip to Redis); outages are waited out.
+    /// Stores the final result once (and only then queues its callback), then wakes waiters and
+    /// takes the job off the queue (both sent together, one round trip to Redis); outages are waited out.
     /// </summary>
-    private async Task SettleAsync(ClaimedJob job, SubmissionResult result, Func<ValueTask> takeOffQueue, CancellationToken abort)
+    private async Task SettleAsync(ClaimedJob job, Submission submission, SubmissionResult result, Func<ValueTask> takeOffQueue, CancellationToken abort)
     {
         if (await Dependency.RetryAsync(() => submissions.SaveResultAsync(result, abort), logger, abort))
         {
             logger.LogInformation("Submission {Token} finished: status {Status} (attempt {Attempt})", job.Token, result.StatusId, job.Attempt);
             Hosting.Ops.OpsMetrics.RunFinished(result.StatusId);
+            callbacks.Enqueue(submission, result);
         }
         await Task.WhenAll(
             Dependency.RetryAsync(() => completion.NotifyAsync(job.Token, abort).AsTask(), logger, abort),

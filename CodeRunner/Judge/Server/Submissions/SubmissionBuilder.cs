@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using CodeRunner.Judge.Callbacks;
 using CodeRunner.Judge.Server.Http;
 using CodeRunner.Storage;
 
@@ -9,7 +10,7 @@ namespace CodeRunner.Judge.Server.Submissions;
 /// Params → a new submission, with Judge0's defaults and validations (its messages, in its order)
 /// plus ours: strict base64, size limits, safe callback URLs, a readable additional_files zip.
 /// </summary>
-internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore languages, TimeProvider time)
+internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore languages, CallbackTargets callbackTargets, TimeProvider time)
 {
     private const int MaxOptionLength = 512;
 
@@ -113,7 +114,7 @@ internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore lan
             {
                 errors.Add("callback_url", "setting callback is not allowed");
             }
-            else if (await CallbackUrlGuard.ProblemAsync(submission.CallbackUrl, ct) is { } problem)
+            else if (await callbackTargets.ProblemAsync(submission.CallbackUrl, ct) is { } problem)
             {
                 errors.Add("callback_url", problem);
             }
