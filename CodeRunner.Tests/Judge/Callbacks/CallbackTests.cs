@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using CodeRunner.Hosting;
 using CodeRunner.Judge;
 using CodeRunner.Judge.Callbacks;
+using CodeRunner.Tests.Ops;
 using CodeRunner.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -72,6 +73,15 @@ public sealed class CallbackTests(CallbackApp fixture) : IClassFixture<CallbackA
         Assert.InRange(long.Parse(timestamp), DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(CallbackApp.Secret), Encoding.ASCII.GetBytes(timestamp + ".").Concat(received.Body).ToArray()));
         Assert.Equal("sha256=" + expected, received.Headers["X-CodeRunner-Signature"]);
+        // Counted once the sender has the receiver's answer, a moment after the receiver logged the request.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        string metrics;
+        while (OpsHttp.Sum(metrics = await fixture.App.Judge.GetStringAsync("/metrics"), "coderunner_callbacks_total", "outcome=\"delivered\"") < 1
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(OpsHttp.Sum(metrics, "coderunner_callbacks_total", "outcome=\"delivered\"") >= 1, metrics);
     }
 
     [Fact]

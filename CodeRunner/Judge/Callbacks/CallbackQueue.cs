@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using CodeRunner.Hosting.Ops;
 using CodeRunner.Judge.Server.Http;
 using CodeRunner.Judge.Server.Submissions;
 
@@ -46,6 +47,7 @@ internal sealed class CallbackQueue(CallbackSender sender, JudgeOptions options,
         var body = JsonSerializer.SerializeToUtf8Bytes(view, JudgeJson.Options);
         if (!pending.Writer.TryWrite(new Pending(url, result.Token, body)))
         {
+            OpsMetrics.CallbackDone("dropped");
             logger.LogWarning("Submission {Token}: callback dropped ({Capacity} already waiting, or the worker is stopping)", result.Token, Capacity);
         }
     }
@@ -69,11 +71,13 @@ internal sealed class CallbackQueue(CallbackSender sender, JudgeOptions options,
             {
                 try
                 {
-                    await sender.DeliverAsync(callback.Url, callback.Token, callback.Body, stopping);
+                    var delivered = await sender.DeliverAsync(callback.Url, callback.Token, callback.Body, stopping);
+                    OpsMetrics.CallbackDone(delivered ? "delivered" : "failed");
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogError(e, "Submission {Token}: callback failed", callback.Token);
+                    OpsMetrics.CallbackDone("failed");
                 }
             }
         }
