@@ -53,6 +53,7 @@ internal static class EnvironmentHelp
         (Roles.JudgeWorker, "Sandbox__BoxRoot", "where per-run box folders live (default /var/lib/coderunner/boxes)"),
         (Roles.JudgeWorker, "Sandbox__UidBase", "first of the unprivileged uids, one per slot (default 60000)"),
         (Roles.JudgeWorker, "Worker__MaxAttempts", "deliveries before a job is dead-lettered as status 13 (default 3)"),
+        (Roles.JudgeWorker, "Worker__CompileCacheMb", "memory for builds reused by identical submissions, e.g. a batch of test cases (default 256; 0 = off)"),
         (Roles.JudgeWorker, "Worker__StopGraceSeconds", "on SIGTERM, time running jobs get before they are handed back (default 20)"),
         (Roles.JudgeWorker, "MAX_EXTRACT_SIZE", "cap on unpacked additional_files, KB (default 10240)"),
         (Roles.JudgeWorker, "MAX_CPU_TIME_LIMIT, MAX_MEMORY_LIMIT, ...", "Judge0's maximum limits; compilation runs under them"),

@@ -26,6 +26,8 @@ public static class JudgeWorkerModule
         builder.Services.AddStorageReadiness();
         builder.Services.AddSingleton<ToolchainDetector>();
         builder.Services.AddSingleton<LanguageRegistry>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CompileCache>();
         builder.Services.AddSingleton<SubmissionExecutor>();
         builder.Services.TryAddSingleton<CallbackTargets>();
         builder.Services.AddSingleton<CallbackSender>();

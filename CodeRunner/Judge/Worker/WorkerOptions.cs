@@ -10,4 +10,7 @@ public sealed class WorkerOptions
 
     /// <summary>How long a stopping worker lets running jobs finish before handing them back.</summary>
     public int StopGraceSeconds { get; set; } = 20;
+
+    /// <summary>Memory for builds kept to reuse for identical submissions (see CompileCache); 0 turns it off.</summary>
+    public int CompileCacheMb { get; set; } = 256;
 }

@@ -7,7 +7,7 @@ namespace CodeRunner.Judge.Worker.Execution;
 /// Compiles (stdin /dev/null, maximum limits) then runs a submission number_of_runs times in one
 /// fresh box, stopping at the first run that is not Accepted; time and memory are averaged.
 /// </summary>
-internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry languages, JudgeOptions options)
+internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry languages, CompileCache cache, JudgeOptions options)
 {
     public async Task<ExecutionReport> ExecuteAsync(Submission submission, int slot, CancellationToken ct)
     {
@@ -31,25 +31,15 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         byte[]? compileOutput = null;
         if (language.HasCompileStep && prepared.Compile)
         {
-            var compile = await box.RunAsync(
-                new SandboxRun(language.CompileArgv(ArgumentSplitter.Split(submission.CompilerOptions)), Stdin: null,
-                    options.CompileLimits, RedirectStderrToStdout: true, Environment(language), language.ReadOnlyPaths),
-                ct);
-            compileOutput = compile.Stdout.Length > 0 ? compile.Stdout : null;
-            switch (compile.Termination)
+            var (failure, output) = await CompileAsync(box, submission, language, ct);
+            if (failure is not null)
             {
-                case SandboxTermination.CpuTimeLimit or SandboxTermination.WallTimeLimit:
-                    return new ExecutionReport(Status.CompilationError, CompileOutput: "Compilation time limit exceeded."u8.ToArray());
-                case SandboxTermination.InternalError:
-                    return ExecutionReport.Internal(compile.Message ?? "compilation failed in the sandbox");
-                case not SandboxTermination.Exited:
-                case SandboxTermination.Exited when compile.ExitCode != 0:
-                    return new ExecutionReport(Status.CompilationError, CompileOutput: compileOutput,
-                        Message: compile.Termination == SandboxTermination.MemoryLimit ? "Memory limit exceeded during compilation" : null);
+                return failure;
             }
+            compileOutput = output;
         }
 
-                var run = new SandboxRun(
+        var run = new SandboxRun(
             language.RunArgv(ArgumentSplitter.Split(submission.CommandLineArguments)), submission.Stdin ?? [], LimitsOf(submission),
             submission.RedirectStderrToStdout, Environment(language), language.ReadOnlyPaths);
         var runs = Math.Max(1, submission.NumberOfRuns);
@@ -82,6 +72,66 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
             ExitCode: verdict.ExitCode,
             ExitSignal: verdict.ExitSignal);
     }
+
+    /// <summary>
+    /// Compiles in the box, or unpacks the build an identical submission left (see
+    /// <see cref="CompileCache"/>); a compilation error is the report to return.
+    /// </summary>
+    private async Task<(ExecutionReport? Failure, byte[]? Output)> CompileAsync(IBox box, Submission submission, RunnableLanguage language, CancellationToken ct)
+    {
+        var argv = language.CompileArgv(ArgumentSplitter.Split(submission.CompilerOptions));
+        // A multi-file program compiles with its own script, whose result need not repeat.
+        var key = cache.Enabled && !language.Definition.IsMultiFile
+            ? CompileCache.Key(submission.LanguageId, argv, submission.SourceCode, submission.AdditionalFiles)
+            : null;
+        if (key is not null && cache.TryGet(key, out var kept))
+        {
+            if (kept.Box is null)
+            {
+                return (new ExecutionReport(Status.CompilationError, CompileOutput: kept.Output), null);
+            }
+            // Files the box already has (the inputs, written above) are the same ones: left as they are.
+            var unpack = await box.RunAsync(new SandboxRun(["/usr/bin/tar", "-x", "-f", "-", "--skip-old-files"], kept.Box, options.CompileLimits), ct);
+            if (unpack is { Termination: SandboxTermination.Exited, ExitCode: 0 })
+            {
+                return (null, kept.Output);
+            }
+        }
+
+        var repeated = key is not null && cache.Compiling(key);
+        var compile = await box.RunAsync(
+            new SandboxRun(argv, Stdin: null, options.CompileLimits, RedirectStderrToStdout: true, Environment(language), language.ReadOnlyPaths), ct);
+        var output = compile.Stdout.Length > 0 ? compile.Stdout : null;
+        switch (compile.Termination)
+        {
+            case SandboxTermination.CpuTimeLimit or SandboxTermination.WallTimeLimit:
+                return (new ExecutionReport(Status.CompilationError, CompileOutput: "Compilation time limit exceeded."u8.ToArray()), null);
+            case SandboxTermination.InternalError:
+                return (ExecutionReport.Internal(compile.Message ?? "compilation failed in the sandbox"), null);
+            case SandboxTermination.Exited when compile.ExitCode != 0:
+                if (key is not null)
+                {
+                    cache.Keep(key, new CompileCache.Build(Box: null, output));
+                }
+                return (new ExecutionReport(Status.CompilationError, CompileOutput: output), null);
+            case not SandboxTermination.Exited:
+                return (new ExecutionReport(Status.CompilationError, CompileOutput: output,
+                    Message: compile.Termination == SandboxTermination.MemoryLimit ? "Memory limit exceeded during compilation" : null), null);
+        }
+        if (repeated)
+        {
+            // Packed by tar inside the sandbox: the host only ever sees the bytes.
+            var pack = await box.RunAsync(new SandboxRun(["/usr/bin/tar", "-c", "-f", "-", "."], Stdin: null, options.CompileLimits with { MaxFileSizeKb = PackLimitKb }), ct);
+            if (pack is { Termination: SandboxTermination.Exited, ExitCode: 0 })
+            {
+                cache.Keep(key!, new CompileCache.Build(pack.Stdout, output));
+            }
+        }
+        return (null, output);
+    }
+
+    /// <summary>Largest packed build kept, KB.</summary>
+    private const long PackLimitKb = 64 * 1024;
 
     private sealed record Preparation(bool Compile, string? Error);
 
