@@ -1,5 +1,6 @@
 using CliWrap;
 using CliWrap.Buffered;
+using CodeRunner.Tests.Support;
 
 namespace CodeRunner.Tests.Binary;
 
@@ -19,7 +20,7 @@ public sealed class PublishedBinary : IAsyncLifetime
         if (string.IsNullOrEmpty(built) || !File.Exists(built))
         {
             var root = RepoRoot();
-            var outDir = Directory.CreateTempSubdirectory("coderunner-publish-").FullName;
+            var outDir = TestDirectory.Create("coderunner-publish-");
             var result = await Cli.Wrap(System.IO.Path.Combine(root, "scripts", "publish"))
                 .WithArguments(["linux-x64", outDir])
                 .WithValidation(CommandResultValidation.None)

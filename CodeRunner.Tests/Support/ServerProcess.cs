@@ -74,7 +74,10 @@ internal sealed class ServerProcess(string name, ProcessStartInfo start) : IDisp
     // Servers must not outlive a test run that ends without disposing them.
     private static readonly List<Process> Tracked = [];
 
-    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+
+    /// <summary>SIGKILLs every server still running and waits (briefly) until each is gone.</summary>
+    public static void KillAll()
     {
         foreach (var p in Tracked.ToArray())
         {
@@ -83,12 +86,12 @@ internal sealed class ServerProcess(string name, ProcessStartInfo start) : IDisp
                 if (!p.HasExited)
                 {
                     _ = Health.Signal(p.Id, Health.SigKill);
+                    p.WaitForExit(5_000);
                 }
             }
             catch (InvalidOperationException)
             {
             }
         }
-    };
-
+    }
 }
