@@ -67,7 +67,6 @@ internal sealed class CompileCache(IOptions<WorkerOptions> options, TimeProvider
             if (Enabled && builds.TryGetValue(key, out var entry) && time.GetUtcNow() - entry.LastUse < Idle)
             {
                 builds[key] = (entry.Build, time.GetUtcNow());
-                Interlocked.Increment(ref reused);
                 build = entry.Build;
                 return true;
             }
@@ -75,6 +74,9 @@ internal sealed class CompileCache(IOptions<WorkerOptions> options, TimeProvider
         build = null!;
         return false;
     }
+
+    /// <summary>Counts a submission that used a kept build.</summary>
+    public void CountReuse() => Interlocked.Increment(ref reused);
 
     /// <summary>Counts a real compilation; true when its inputs came before, so its box is worth packing.</summary>
     public bool Compiling(string key)

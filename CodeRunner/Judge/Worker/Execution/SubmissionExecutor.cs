@@ -88,14 +88,17 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         {
             if (kept.Box is null)
             {
+                cache.CountReuse();
                 return (new ExecutionReport(Status.CompilationError, CompileOutput: kept.Output), null);
             }
             // Files the box already has (the inputs, written above) are the same ones: left as they are.
             var unpack = await box.RunAsync(new SandboxRun(["/usr/bin/tar", "-x", "-f", "-", "--skip-old-files"], kept.Box, options.CompileLimits), ct);
             if (unpack is { Termination: SandboxTermination.Exited, ExitCode: 0 })
             {
+                cache.CountReuse();
                 return (null, kept.Output);
             }
+            // Not unpacked (e.g. the box ran out of room): compile as if nothing was kept.
         }
 
         var repeated = key is not null && cache.Compiling(key);
