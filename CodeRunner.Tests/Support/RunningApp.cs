@@ -65,13 +65,22 @@ internal sealed class RunningApp : IAsyncDisposable
             all[key] = value;
         }
         var app = Program.Build(new RunOptions(roles, all));
-        await app.StartAsync();
         var running = new RunningApp(app, dir, judge, worker)
         {
             ClientUrl = new Uri(all["Client:Urls"]!),
             RunnerUrl = new Uri(all["Runner:Urls"]!),
             LbUrl = new Uri(all["Lb:Urls"]!),
         };
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // What did start (the worker's slot mounts and cgroups) is taken down, not left behind.
+            await running.DisposeAsync();
+            throw;
+        }
         if (roles.HasFlag(Roles.JudgeWorker))
         {
             await Health.WaitAsync(worker, "/health", TimeSpan.FromSeconds(60),

@@ -58,6 +58,16 @@ internal sealed class CallbackQueue(CallbackSender sender, JudgeOptions options,
         pending.Writer.TryComplete();
         await Task.WhenAny(ExecuteTask ?? Task.CompletedTask, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
         await base.StopAsync(cancellationToken);
+        var dropped = 0;
+        while (pending.Reader.TryRead(out _))
+        {
+            dropped++;
+            OpsMetrics.CallbackDone("dropped");
+        }
+        if (dropped > 0)
+        {
+            logger.LogWarning("Stopping: {Count} callback(s) not sent", dropped);
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
