@@ -19,6 +19,8 @@ public sealed class CompileOnceApp : IAsyncLifetime
     public async Task DisposeAsync() => await App.DisposeAsync();
 }
 
+// Beside the end-to-end tests, not in parallel with them: the machine has 2 cores.
+[Collection(CodeRunner.Tests.EndToEnd.JudgeClusterCollection.Name)]
 public sealed class CompileOnceTests(CompileOnceApp fixture) : IClassFixture<CompileOnceApp>
 {
     /// <summary>A C program no other test submits: a comment of its own.</summary>

@@ -38,6 +38,8 @@ public sealed class CallbackApp : IAsyncLifetime
     }
 }
 
+// Beside the end-to-end tests, not in parallel with them: the machine has 2 cores.
+[Collection(CodeRunner.Tests.EndToEnd.JudgeClusterCollection.Name)]
 public sealed class CallbackTests(CallbackApp fixture) : IClassFixture<CallbackApp>
 {
     private async Task<string> SubmitAsync(string source, string callbackUrl)
