@@ -132,6 +132,67 @@ public sealed class ProvisionTests
     }
 
     [Fact]
+    public async Task Given_three_servers_and_four_workers_When_dry_run_Then_the_plan_has_each_and_the_lb_lists_every_server()
+    {
+        await using var fake = await FakeDigitalOcean.StartAsync(Token);
+
+        var run = await ProvisionRun.RunAsync(Token, ["--api-url", fake.Url.ToString(), "--dry-run", "--servers", "3", "--workers", "4", "--worker-size", "c-4"]);
+
+        Assert.True(run.ExitCode == 0, run.All);
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Contains($"droplet judge0-server-{i}: would create (judge-server, s-1vcpu-2gb", run.Output);
+        }
+        for (var i = 1; i <= 4; i++)
+        {
+            Assert.Contains($"droplet judge0-worker-{i}: would create (judge-worker, c-4", run.Output);
+        }
+        Assert.DoesNotContain("judge0-server-4", run.Output);
+        Assert.DoesNotContain("judge0-worker-5", run.Output);
+        Assert.Contains("JUDGE_SERVERS=" + string.Join(",", Enumerable.Range(1, 3).Select(i => $"http://<private ip of judge0-server-{i}>:2358")), run.Output);
+    }
+
+    [Fact]
+    public async Task Given_a_provisioned_account_When_run_again_with_more_workers_Then_only_the_new_ones_are_created_at_the_size_asked()
+    {
+        await using var fake = await FakeDigitalOcean.StartAsync(Token);
+        Assert.Equal(0, (await ProvisionRun.AgainstAsync(fake)).ExitCode);
+
+        var run = await ProvisionRun.AgainstAsync(fake, "--workers", "4", "--worker-size", "s-4vcpu-8gb");
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("done: 2 created, 0 updated", run.Output);
+        var sizes = fake.Droplets.ToDictionary(d => (string)d["name"]!, d => (string)d["request"]!["size"]!);
+        Assert.Equal(9, sizes.Count);
+        Assert.Equal(["s-2vcpu-4gb", "s-2vcpu-4gb", "s-4vcpu-8gb", "s-4vcpu-8gb"], Enumerable.Range(1, 4).Select(i => sizes[$"judge0-worker-{i}"]));
+        Assert.DoesNotContain("warning", run.Output);
+    }
+
+    [Fact]
+    public async Task Given_a_provisioned_account_When_run_again_with_more_servers_Then_it_warns_that_the_running_lb_must_be_told()
+    {
+        await using var fake = await FakeDigitalOcean.StartAsync(Token);
+        Assert.Equal(0, (await ProvisionRun.AgainstAsync(fake)).ExitCode);
+
+        var run = await ProvisionRun.AgainstAsync(fake, "--servers", "3");
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("warning: droplet judge0-server-3 is new but the lb already runs: add it to JUDGE_SERVERS", run.Output);
+    }
+
+    [Theory]
+    [InlineData("--workers", "0", "--workers: 0 is not between 1 and 50")]
+    [InlineData("--servers", "11", "--servers: 11 is not between 1 and 10")]
+    [InlineData("--worker-size", "Big One", "--worker-size: 'Big One' is not a Droplet size slug")]
+    public async Task Given_a_scale_out_of_range_Then_a_usage_error_names_the_option(string option, string value, string message)
+    {
+        var run = await ProvisionRun.RunAsync(Token, ["--dry-run", option, value]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error);
+    }
+
+    [Fact]
     public async Task Given_dry_run_Then_prints_the_plan_and_sends_only_reads()
     {
         await using var fake = await FakeDigitalOcean.StartAsync(Token);

@@ -40,9 +40,12 @@ internal static partial class ProvisionCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "print the plan (what exists, what would be created) without changing anything" };
         var pollSeconds = new Option<double>("--poll-seconds") { Description = "how often to poll Droplet and database status", DefaultValueFactory = _ => 5 };
         var timeoutMinutes = new Option<double>("--timeout-minutes") { Description = "give up waiting for Droplets / databases after this", DefaultValueFactory = _ => 20 };
+        var servers = new Option<int>("--servers") { Description = $"judge-server Droplets (judge0-server-1..N, {ServerSize}); more are added by running again", DefaultValueFactory = _ => 2, HelpName = "n" };
+        var workers = new Option<int>("--workers") { Description = "judge-worker Droplets (judge0-worker-1..N); more are added by running again", DefaultValueFactory = _ => 2, HelpName = "n" };
+        var workerSize = new Option<string>("--worker-size") { Description = "Droplet size of the workers it creates (one sandbox slot per vCPU)", DefaultValueFactory = _ => "s-2vcpu-4gb", HelpName = "slug" };
 
         var command = new Command("provision", $"create the DigitalOcean seed topology (token from {TokenVariable}); idempotent");
-        foreach (var option in new Option[] { region, releaseUrl, releaseSha, releaseVersion, sshKeys, sshFrom, redisEngine, apiUrl, dryRun, pollSeconds, timeoutMinutes })
+        foreach (var option in new Option[] { region, releaseUrl, releaseSha, releaseVersion, sshKeys, sshFrom, redisEngine, servers, workers, workerSize, apiUrl, dryRun, pollSeconds, timeoutMinutes })
         {
             command.Options.Add(option);
         }
@@ -50,7 +53,8 @@ internal static partial class ProvisionCommand
         {
             var error = Validate(parse.GetValue(region)!, parse.GetValue(apiUrl)!, parse.GetValue(releaseUrl), parse.GetValue(releaseSha),
                 parse.GetValue(releaseVersion)!, parse.GetValue(sshFrom) ?? [], parse.GetValue(dryRun), parse.GetValue(pollSeconds),
-                parse.GetValue(timeoutMinutes));
+                parse.GetValue(timeoutMinutes))
+                ?? ValidateScale(parse.GetValue(servers), parse.GetValue(workers), parse.GetValue(workerSize)!);
             if (error is not null)
             {
                 return Usage(error);
@@ -66,7 +70,10 @@ internal static partial class ProvisionCommand
                 parse.GetValue(redisEngine)!,
                 parse.GetValue(dryRun),
                 TimeSpan.FromSeconds(parse.GetValue(pollSeconds)),
-                TimeSpan.FromMinutes(parse.GetValue(timeoutMinutes)));
+                TimeSpan.FromMinutes(parse.GetValue(timeoutMinutes)),
+                parse.GetValue(servers),
+                parse.GetValue(workers),
+                parse.GetValue(workerSize)!);
             return await RunAsync(options, Environment.GetEnvironmentVariable(TokenVariable), Console.Out, Console.Error, ct);
         });
         return command;
@@ -80,7 +87,7 @@ internal static partial class ProvisionCommand
             return CommandLine.UsageError;
         }
         token = token.Trim();
-        var topology = SeedTopology.Create(options.Region, options.RedisEngine, options.SshFrom);
+        var topology = SeedTopology.Create(options.Region, options.RedisEngine, options.SshFrom, options.Servers, options.Workers, options.WorkerSize);
         using var http = DigitalOceanClient.CreateHttp(options.ApiUrl, token);
         var api = new DigitalOceanClient(http, line => output.WriteLine(line));
         try
@@ -139,6 +146,26 @@ internal static partial class ProvisionCommand
         }
         return null;
     }
+
+    public const string ServerSize = "s-1vcpu-2gb";
+    public const int MaxServers = 10;
+    public const int MaxWorkers = 50;
+
+    private static string? ValidateScale(int servers, int workers, string workerSize)
+    {
+        if (servers is < 1 or > MaxServers)
+        {
+            return $"--servers: {servers} is not between 1 and {MaxServers}";
+        }
+        if (workers is < 1 or > MaxWorkers)
+        {
+            return $"--workers: {workers} is not between 1 and {MaxWorkers}";
+        }
+        return SizePattern().IsMatch(workerSize) ? null : $"--worker-size: '{workerSize}' is not a Droplet size slug like s-2vcpu-4gb";
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex SizePattern();
 
     private static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";

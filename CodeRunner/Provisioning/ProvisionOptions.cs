@@ -12,4 +12,7 @@ internal sealed record ProvisionOptions(
     string RedisEngine,
     bool DryRun,
     TimeSpan PollInterval,
-    TimeSpan WaitTimeout);
+    TimeSpan WaitTimeout,
+    int Servers = 2,
+    int Workers = 2,
+    string WorkerSize = "s-2vcpu-4gb");

@@ -170,6 +170,11 @@ internal sealed class Reconciler(DigitalOceanClient api, SeedTopology topology, 
                     continue;
                 }
                 var env = RoleEnvironment.For(topology, plan, book);
+                if (plan.Role == "judge-server" && existing.Any(d => topology.Droplets.Any(p => p.Name == d.Name && p.Role == "lb")))
+                {
+                    // The lb learns its judge-servers from its env file, written once at its creation.
+                    Warn($"{label} is new but the lb already runs: add it to JUDGE_SERVERS in /etc/coderunner/lb.env there and restart coderunner@lb");
+                }
                 if (_dry || vpc is null)
                 {
                     WouldCreate(label, $"{plan.Role}, {plan.Size}, {topology.Image}, tags {string.Join(",", topology.DropletTags(plan))}");

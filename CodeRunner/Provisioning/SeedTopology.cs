@@ -35,15 +35,16 @@ internal sealed record SeedTopology(
 
     public static string RoleTag(string role) => $"{ProjectTag}-{role}";
 
-    public static SeedTopology Create(string region, string redisEngine, IReadOnlyList<string> sshFrom)
+    /// <param name="servers">judge0-server-1..N; the lb's JUDGE_SERVERS lists them all.</param>
+    /// <param name="workers">judge0-worker-1..N, of <paramref name="workerSize"/> (a slot per vCPU).</param>
+    public static SeedTopology Create(string region, string redisEngine, IReadOnlyList<string> sshFrom,
+        int servers = 2, int workers = 2, string workerSize = "s-2vcpu-4gb")
     {
         string[] roles = ["client", "runner", "lb", "judge-server", "judge-worker"];
         DropletPlan[] droplets =
         [
-            new("judge0-server-1", "judge-server", "s-1vcpu-2gb", 1),
-            new("judge0-server-2", "judge-server", "s-1vcpu-2gb", 1),
-            new("judge0-worker-1", "judge-worker", "s-2vcpu-4gb", 1),
-            new("judge0-worker-2", "judge-worker", "s-2vcpu-4gb", 1),
+            .. Enumerable.Range(1, servers).Select(i => new DropletPlan($"judge0-server-{i}", "judge-server", ProvisionCommand.ServerSize, 1)),
+            .. Enumerable.Range(1, workers).Select(i => new DropletPlan($"judge0-worker-{i}", "judge-worker", workerSize, 1)),
             new("judge0-lb", "lb", "s-1vcpu-2gb", 2),
             new("runner", "runner", "s-1vcpu-2gb", 3),
             new("client", "client", "s-1vcpu-2gb", 4),
