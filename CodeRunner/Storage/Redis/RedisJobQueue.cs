@@ -12,8 +12,6 @@ namespace CodeRunner.Storage.Redis;
 /// </summary>
 internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
     private readonly RedisOptions _options;
@@ -103,7 +101,7 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
             }
             try
             {
-                await wake.WaitAsync(PollInterval, ct);
+                await wake.WaitAsync(TimeSpan.FromSeconds(_options.ClaimPollSeconds), ct);
             }
             catch (TimeoutException)
             {

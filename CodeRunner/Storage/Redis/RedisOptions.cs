@@ -23,6 +23,9 @@ internal sealed class RedisOptions
     /// <summary>How often each process checks that Redis still holds its data (the epoch key); a loss re-queues at once.</summary>
     public double EpochCheckSeconds { get; set; } = 5;
 
+    /// <summary>An idle claimer looks at the queue at least this often, in case a wake-up was lost (pub/sub wakes it at once).</summary>
+    public double ClaimPollSeconds { get; set; } = 1;
+
     public TimeSpan VisibilityTimeout => TimeSpan.FromSeconds(VisibilityTimeoutSeconds);
 
     /// <summary>Claims are renewed, and expired ones swept, three times per timeout: one missed beat is not fatal.</summary>
