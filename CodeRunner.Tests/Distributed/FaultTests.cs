@@ -23,20 +23,12 @@ public sealed partial class FaultTests
     /// logs just after storing, so a result can be seen a moment before its line: waits (up to 10 s)
     /// until every token has one.
     /// </summary>
-    private static async Task<Dictionary<string, int>> FinishesAsync(DistributedCluster cluster, IReadOnlyList<string> tokens)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var finishes = cluster.Workers.SelectMany(w => FinishedLine().Matches(w.Output).Select(m => m.Groups[1].Value))
-                .GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
-            if (tokens.All(finishes.ContainsKey) || DateTime.UtcNow > deadline)
-            {
-                return finishes;
-            }
-            await Task.Delay(100);
-        }
-    }
+    private static Task<Dictionary<string, int>> FinishesAsync(DistributedCluster cluster, IReadOnlyList<string> tokens) =>
+        Poll.UntilAsync(
+            () => cluster.Workers.SelectMany(w => FinishedLine().Matches(w.Output).Select(m => m.Groups[1].Value))
+                .GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count()),
+            finishes => tokens.All(finishes.ContainsKey),
+            TimeSpan.FromSeconds(10));
 
     [GeneratedRegex(@"Submission ([0-9a-f\-]{36}) finished")]
     private static partial Regex FinishedLine();

@@ -34,6 +34,17 @@ public sealed class CompileOnceTests(CompileOnceApp fixture) : IClassFixture<Com
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>Submissions one after the other (each finished before the next is sent), so the counts are exact.</summary>
+    private async Task<List<JsonObject>> RunInTurnAsync(int count, Func<int, object> submission)
+    {
+        var results = new List<JsonObject>();
+        for (var i = 0; i < count; i++)
+        {
+            results.Add(await RunAsync(submission(i)));
+        }
+        return results;
+    }
+
     private (long Compiled, long Reused) Counts() => (fixture.Cache.Compiled, fixture.Cache.Reused);
 
     [Fact]
@@ -42,11 +53,7 @@ public sealed class CompileOnceTests(CompileOnceApp fixture) : IClassFixture<Com
         var source = Unique("#include <stdio.h>\nint main(void) { int x; scanf(\"%d\", &x); printf(\"%d\\n\", x * 2); }");
         var before = Counts();
 
-        var results = new List<JsonObject>();
-        for (var i = 0; i < 5; i++)
-        {
-            results.Add(await RunAsync(new { language_id = 50, source_code = source, stdin = i.ToString() }));
-        }
+        var results = await RunInTurnAsync(5, i => new { language_id = 50, source_code = source, stdin = i.ToString() });
         var after = Counts();
 
         for (var i = 0; i < 5; i++)
@@ -65,11 +72,7 @@ public sealed class CompileOnceTests(CompileOnceApp fixture) : IClassFixture<Com
         var source = Unique("int main(void) { return missing_symbol; }");
         var before = Counts();
 
-        var results = new List<JsonObject>();
-        for (var i = 0; i < 3; i++)
-        {
-            results.Add(await RunAsync(new { language_id = 50, source_code = source }));
-        }
+        var results = await RunInTurnAsync(3, _ => new { language_id = 50, source_code = source });
         var after = Counts();
 
         Assert.All(results, r => Assert.Equal(6, r["status"]!["id"]!.GetValue<int>()));
@@ -84,14 +87,10 @@ public sealed class CompileOnceTests(CompileOnceApp fixture) : IClassFixture<Com
         var source = Unique("#include <stdio.h>\nint main(void) { printf(\"%d\\n\", VALUE); }");
         var before = Counts();
 
-        var one = await RunAsync(new { language_id = 50, source_code = source, compiler_options = "-DVALUE=1" });
-        var two = await RunAsync(new { language_id = 50, source_code = source, compiler_options = "-DVALUE=2" });
-        var three = await RunAsync(new { language_id = 50, source_code = source, compiler_options = "-DVALUE=3" });
+        var results = await RunInTurnAsync(3, i => new { language_id = 50, source_code = source, compiler_options = $"-DVALUE={i + 1}" });
         var after = Counts();
 
-        Assert.Equal("1\n", one["stdout"]!.GetValue<string>());
-        Assert.Equal("2\n", two["stdout"]!.GetValue<string>());
-        Assert.Equal("3\n", three["stdout"]!.GetValue<string>());
+        Assert.Equal(["1\n", "2\n", "3\n"], results.Select(r => r["stdout"]!.GetValue<string>()));
         Assert.Equal(3, after.Compiled - before.Compiled);
         Assert.Equal(0, after.Reused - before.Reused);
     }
@@ -102,11 +101,7 @@ public sealed class CompileOnceTests(CompileOnceApp fixture) : IClassFixture<Com
         // The build is unpacked into a fresh box: a file the first run wrote is not in the next.
         var source = Unique("#include <stdio.h>\nint main(void) { FILE *f = fopen(\"left\", \"r\"); printf(\"%s\\n\", f ? \"found\" : \"clean\"); fclose(fopen(\"left\", \"w\")); }");
 
-        var results = new List<JsonObject>();
-        for (var i = 0; i < 3; i++)
-        {
-            results.Add(await RunAsync(new { language_id = 50, source_code = source }));
-        }
+        var results = await RunInTurnAsync(3, _ => new { language_id = 50, source_code = source });
 
         Assert.All(results, r => Assert.Equal("clean\n", r["stdout"]!.GetValue<string>()));
     }

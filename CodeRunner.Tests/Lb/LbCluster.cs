@@ -86,19 +86,11 @@ internal sealed class LbCluster : IAsyncDisposable
     /// <paramref name="sent"/> are in the logs or 10 s passed: a server's log lines reach its output
     /// from a queue, a moment after the request.
     /// </summary>
-    public async Task<int[]> ReceivedAsync(string marker, int sent)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var received = Enumerable.Range(0, Servers.Count).Select(i => Received(i, marker)).ToArray();
-            if (received.Sum() >= sent || DateTime.UtcNow > deadline)
-            {
-                return received;
-            }
-            await Task.Delay(50);
-        }
-    }
+    public Task<int[]> ReceivedAsync(string marker, int sent) =>
+        Poll.UntilAsync(
+            () => Enumerable.Range(0, Servers.Count).Select(i => Received(i, marker)).ToArray(),
+            received => received.Sum() >= sent,
+            TimeSpan.FromSeconds(10));
 
     public string Diagnostics() => _judges.Diagnostics();
 

@@ -47,15 +47,8 @@ internal sealed class CallbackReceiver : IAsyncDisposable
     public IReadOnlyList<Received> To(string path) => All.Where(r => r.Path == path).ToList();
 
     /// <summary>Waits (up to <paramref name="seconds"/>) until <paramref name="count"/> requests reached the path.</summary>
-    public async Task<IReadOnlyList<Received>> WaitForAsync(string path, int count = 1, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (To(path).Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        return To(path);
-    }
+    public Task<IReadOnlyList<Received>> WaitForAsync(string path, int count = 1, int seconds = 30) =>
+        Poll.UntilAsync(() => To(path), received => received.Count >= count, TimeSpan.FromSeconds(seconds));
 
     private async Task HandleAsync(HttpContext context)
     {

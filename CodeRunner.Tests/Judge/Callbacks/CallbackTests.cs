@@ -76,14 +76,9 @@ public sealed class CallbackTests(CallbackApp fixture) : IClassFixture<CallbackA
         var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(CallbackApp.Secret), Encoding.ASCII.GetBytes(timestamp + ".").Concat(received.Body).ToArray()));
         Assert.Equal("sha256=" + expected, received.Headers["X-CodeRunner-Signature"]);
         // Counted once the sender has the receiver's answer, a moment after the receiver logged the request.
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        string metrics;
-        while (OpsHttp.Sum(metrics = await fixture.App.Judge.GetStringAsync("/metrics"), "coderunner_callbacks_total", "outcome=\"delivered\"") < 1
-            && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-        Assert.True(OpsHttp.Sum(metrics, "coderunner_callbacks_total", "outcome=\"delivered\"") >= 1, metrics);
+        static double Delivered(string metrics) => OpsHttp.Sum(metrics, "coderunner_callbacks_total", "outcome=\"delivered\"");
+        var metrics = await Poll.UntilAsync(() => fixture.App.Judge.GetStringAsync("/metrics"), m => Delivered(m) >= 1, TimeSpan.FromSeconds(5));
+        Assert.True(Delivered(metrics) >= 1, metrics);
     }
 
     [Fact]
