@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CodeRunner.Judge.Server.Http;
@@ -14,13 +12,11 @@ internal static class RequestParams
     public static async Task<(JsonObject? Params, JsonHttpResult<JsonNode>? Error)> ReadAsync(HttpContext context, long maxBytes)
     {
         var request = context.Request;
-        var body = await ReadBodyAsync(context, maxBytes);
-        if (body.Error is not null)
+        if (await RequestBody.ReadAsync(context, maxBytes) is not { } bytes)
         {
-            return (null, body.Error);
+            return (null, JudgeJson.Error(StatusCodes.Status413PayloadTooLarge, RequestBody.TooLarge(maxBytes)));
         }
-        var bytes = body.Bytes!;
-        var mediaType = MediaType(request.ContentType);
+        var mediaType = RequestBody.MediaType(request.ContentType);
         JsonObject result;
         if (bytes.Length == 0)
         {
@@ -54,68 +50,6 @@ internal static class RequestParams
             }
         }
         return (result, null);
-    }
-
-    private static async Task<(byte[]? Bytes, JsonHttpResult<JsonNode>? Error)> ReadBodyAsync(HttpContext context, long maxBytes)
-    {
-        if (context.Request.ContentLength > maxBytes)
-        {
-            return (null, TooLarge(maxBytes));
-        }
-        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false })
-        {
-            feature.MaxRequestBodySize = maxBytes;
-        }
-        try
-        {
-            return context.Request.ContentLength is { } length and <= int.MaxValue
-                ? (await ReadExactlyAsync(context, (int)length), null)
-                : await ReadChunkedAsync(context, maxBytes);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, TooLarge(maxBytes));
-        }
-    }
-
-    private static JsonHttpResult<JsonNode> TooLarge(long maxBytes) =>
-        JudgeJson.Error(StatusCodes.Status413PayloadTooLarge, $"request body is larger than {maxBytes} bytes");
-
-    /// <summary>A body of known length (at most the limit, checked above) straight into one array of that size.</summary>
-    private static async Task<byte[]> ReadExactlyAsync(HttpContext context, int length)
-    {
-        var bytes = new byte[length];
-        var filled = 0;
-        int read;
-        while (filled < length && (read = await context.Request.Body.ReadAsync(bytes.AsMemory(filled), context.RequestAborted)) > 0)
-        {
-            filled += read;
-        }
-        return filled == length ? bytes : bytes[..filled];
-    }
-
-    private static async Task<(byte[]? Bytes, JsonHttpResult<JsonNode>? Error)> ReadChunkedAsync(HttpContext context, long maxBytes)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return (null, TooLarge(maxBytes));
-                }
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        return (buffer.ToArray(), null);
     }
 
     /// <summary>
@@ -152,9 +86,6 @@ internal static class RequestParams
         }
         return result;
     }
-
-    private static string MediaType(string? contentType) =>
-        (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
 
     private static bool LooksLikeJson(byte[] bytes)
     {
