@@ -123,15 +123,20 @@ internal sealed class CompileCache(IOptions<WorkerOptions> options, TimeProvider
                 bytes -= replaced.Build.Size;
             }
             var now = time.GetUtcNow();
-            // Expired first, then least recently used, until the new one fits.
-            foreach (var (oldKey, old) in builds.OrderBy(b => now - b.Value.LastUse < Idle).ThenBy(b => b.Value.LastUse).ToList())
+            if (bytes + build.Size > capacity)
             {
-                if (bytes + build.Size <= capacity && now - old.LastUse < Idle)
+                // Full (expired entries are never returned, so they may wait until now): expired
+                // first, then least recently used, down to three quarters, so the next keeps do
+                // not sort the whole cache again.
+                foreach (var (oldKey, old) in builds.OrderBy(b => now - b.Value.LastUse < Idle).ThenBy(b => b.Value.LastUse).ToList())
                 {
-                    break;
+                    if (bytes + build.Size <= capacity * 3 / 4)
+                    {
+                        break;
+                    }
+                    builds.Remove(oldKey);
+                    bytes -= old.Build.Size;
                 }
-                builds.Remove(oldKey);
-                bytes -= old.Build.Size;
             }
             builds[key] = (build, now);
             bytes += build.Size;
