@@ -129,22 +129,9 @@ internal sealed unsafe class SlotLauncher : IDisposable
         var id = ++seq;
         var line = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"{id} {limitsLine} {(hasStdin ? 1 : 0)} {(merge ? 1 : 0)}\n"));
-        fixed (byte* p = line)
+        if (RawFile.WriteAll(control, line) != line.Length)
         {
-            var off = 0;
-            while (off < line.Length)
-            {
-                var w = Libc.Write(control, p + off, line.Length - off);
-                if (w < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
-                {
-                    continue;
-                }
-                if (w <= 0)
-                {
-                    throw new IOException($"the launcher in {Directory} did not take the run: {SandboxRunner.LastError()}");
-                }
-                off += (int)w;
-            }
+            throw new IOException($"the launcher in {Directory} did not take the run: {SandboxRunner.LastError()}");
         }
         return id;
     }

@@ -28,22 +28,10 @@ internal static unsafe class RawFile
         var fd = OpenOrThrow(path, O_WRONLY | O_CREAT | Libc.O_CLOEXEC, 420u);
         try
         {
-            fixed (byte* p = bytes)
+            var w = WriteAll(fd, bytes);
+            if (w != bytes.Length)
             {
-                var off = 0;
-                while (off < bytes.Length)
-                {
-                    var w = Libc.Write(fd, p + off, bytes.Length - off);
-                    if (w < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
-                    {
-                        continue;
-                    }
-                    if (w <= 0)
-                    {
-                        throw Failure(path, w < 0 ? Marshal.GetLastPInvokeError() : 0);
-                    }
-                    off += (int)w;
-                }
+                throw Failure(path, w < 0 ? Marshal.GetLastPInvokeError() : 0);
             }
             if (Libc.Lseek(fd, 0, SeekEnd) > bytes.Length && Libc.Ftruncate(fd, bytes.Length) < 0)
             {
@@ -57,6 +45,32 @@ internal static unsafe class RawFile
     }
 
     public static void Write(string path, string text) => Write(path, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>
+    /// write(2) until every byte is taken, retrying when a signal interrupts. Returns the length
+    /// written, or the failed write's result (0, or -1 with the error left in the last P/Invoke error).
+    /// </summary>
+    public static long WriteAll(int fd, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes)
+        {
+            var off = 0;
+            while (off < bytes.Length)
+            {
+                var w = Libc.Write(fd, p + off, bytes.Length - off);
+                if (w < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
+                {
+                    continue;
+                }
+                if (w <= 0)
+                {
+                    return w;
+                }
+                off += (int)w;
+            }
+            return off;
+        }
+    }
 
     /// <summary>The whole file as UTF-8 text.</summary>
     public static string ReadText(string path)
