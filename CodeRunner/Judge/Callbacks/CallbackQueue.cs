@@ -12,8 +12,8 @@ namespace CodeRunner.Judge.Callbacks;
 /// or dead receiver never holds a slot. The body is what Judge0 1.13.1 sends: the default fields
 /// (token, time, memory, stdout, stderr, compile_output, message, status), base64 encoded, so its
 /// clients decode it unchanged. Best effort, like Judge0's: at most 1,000 wait (a new one beyond
-/// that is dropped with a warning) and those still waiting when the worker stops are not sent;
-/// the stored result is what counts, and GET /submissions/{token} always has it.
+/// that is dropped with a warning) and those still waiting 5 s after the worker began to stop are
+/// dropped; the stored result is what counts, and GET /submissions/{token} always has it.
 /// </summary>
 internal sealed class CallbackQueue(CallbackSender sender, JudgeOptions options, ILogger<CallbackQueue> logger) : BackgroundService
 {
