@@ -61,7 +61,7 @@ public sealed class SubmissionApiTests : IAsyncLifetime
         var (_, body) = await host.GetAsync($"/submissions/{token}?fields=*");
 
         var json = body!.AsObject();
-        Assert.Equal(40, json.Count);
+        Assert.Equal(35, json.Count);
         Assert.Equal("2.0", json["cpu_time_limit"]!.GetValue<string>());
         Assert.Equal("3.5", json["wall_time_limit"]!.GetValue<string>());
         Assert.Equal("1.0", json["cpu_extra_time"]!.GetValue<string>());
@@ -95,12 +95,12 @@ public sealed class SubmissionApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Given_unknown_token_Then_404_with_error()
+    public async Task Given_unknown_token_Then_404_with_rails_not_found_error()
     {
         var (status, body) = await host.GetAsync($"/submissions/{Guid.NewGuid()}");
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Equal("not found", body!["error"]!.GetValue<string>());
+        Assert.Equal("Not Found", body!["error"]!.GetValue<string>());
     }
 
     [Fact]

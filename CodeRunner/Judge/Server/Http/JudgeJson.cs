@@ -19,4 +19,11 @@ internal static class JudgeJson
 
     public static JsonHttpResult<JsonNode> Error(int status, string message) =>
         Json(new JsonObject { ["error"] = message }, status);
+
+    /// <summary>
+    /// A record that is not there: Rails' public exceptions app answers Judge0's RecordNotFound with
+    /// this body when the client asks for JSON (and with an empty body otherwise).
+    /// </summary>
+    public static JsonHttpResult<JsonNode> NotFound() =>
+        Json(new JsonObject { ["status"] = StatusCodes.Status404NotFound, ["error"] = "Not Found" }, StatusCodes.Status404NotFound);
 }

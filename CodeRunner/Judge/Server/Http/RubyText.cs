@@ -55,6 +55,55 @@ internal static class RubyText
         return Convert.TryFromBase64String(padded, buffer, out var written) ? buffer[..written] : null;
     }
 
+    /// <summary>
+    /// Ruby's String#split with a one-character separator: no trimming, empty parts between
+    /// separators kept, trailing empty parts dropped ("a,,b," → a, "", b; "" → nothing).
+    /// </summary>
+    public static IReadOnlyList<string> Split(string text, char separator)
+    {
+        var parts = text.Split(separator);
+        var count = parts.Length;
+        while (count > 0 && parts[count - 1].Length == 0)
+        {
+            count--;
+        }
+        return parts[..count];
+    }
+
+    /// <summary>
+    /// Ruby's String#to_i: leading whitespace, a sign, digits (single underscores between them
+    /// allowed), anything after ignored, no digits 0. Saturates where Ruby would grow a Bignum.
+    /// </summary>
+    public static long ToI(string text)
+    {
+        var i = 0;
+        while (i < text.Length && text[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+        {
+            i++;
+        }
+        var negative = false;
+        if (i < text.Length && text[i] is '-' or '+')
+        {
+            negative = text[i] == '-';
+            i++;
+        }
+        long value = 0;
+        for (; i < text.Length; i++)
+        {
+            if (text[i] == '_' && i > 0 && char.IsAsciiDigit(text[i - 1]) && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))
+            {
+                continue;
+            }
+            if (!char.IsAsciiDigit(text[i]))
+            {
+                break;
+            }
+            var digit = text[i] - '0';
+            value = value > (long.MaxValue - digit) / 10 ? long.MaxValue : value * 10 + digit;
+        }
+        return negative ? -value : value;
+    }
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The bytes as text, or null when they are not valid UTF-8 (Judge0 answers 400 then).</summary>

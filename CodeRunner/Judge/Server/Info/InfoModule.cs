@@ -52,5 +52,5 @@ public sealed class InfoModule : ICarterModule
     internal static JsonHttpResult<JsonNode> System() => JudgeJson.Json(SystemInfo.Build());
 
     internal static async Task<JsonHttpResult<JsonNode>> StatisticsAsync(HttpContext context, Statistics statistics, CancellationToken ct) =>
-        JudgeJson.Json(await statistics.GetAsync(context.Request.Query["invalidate_cache"] == "true", ct));
+        JudgeJson.Json(await statistics.GetAsync(RailsQuery.IsTrue(context, "invalidate_cache"), ct));
 }

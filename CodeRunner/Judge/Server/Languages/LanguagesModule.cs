@@ -26,9 +26,11 @@ public sealed class LanguagesModule : ICarterModule
 
     internal static async Task<JsonHttpResult<JsonNode>> ShowAsync(string id, ILanguageStore store, CancellationToken ct)
     {
-        var language = int.TryParse(id, out var number) ? await store.GetAsync(number, ct) : null;
+        // Judge0: Language.unscoped.find(params[:id]); Rails casts the id with to_i ("71abc" is 71).
+        var number = RubyText.ToI(id);
+        var language = number is > 0 and <= int.MaxValue ? await store.GetAsync((int)number, ct) : null;
         return language is null
-            ? JudgeJson.Error(StatusCodes.Status404NotFound, "not found")
+            ? JudgeJson.NotFound()
             : JudgeJson.Json(new JsonObject
             {
                 ["id"] = language.Id,

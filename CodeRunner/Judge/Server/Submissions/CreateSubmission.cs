@@ -12,7 +12,7 @@ internal static class CreateSubmission
         HttpContext context, JudgeOptions options, SubmissionBuilder builder, ISubmissionStore store,
         Intake intake, ICompletionSignal signal, ILanguageStore languages, CancellationToken ct)
     {
-        var wait = context.Request.Query["wait"] == "true";
+        var wait = RailsQuery.IsTrue(context, "wait");
         var invalidFields = SubmissionRequest.Fields(context, out var fields);
         var refused = SubmissionRequest.Maintenance(options)
             ?? (wait && !options.EnableWaitResult ? JudgeJson.Error(StatusCodes.Status400BadRequest, "wait not allowed") : null)

@@ -8,14 +8,14 @@ namespace CodeRunner.Judge.Server.Submissions;
 /// <summary>The before-actions Judge0's submissions controller runs, shared by its endpoints.</summary>
 internal static class SubmissionRequest
 {
-    public static bool Base64(HttpContext context) => context.Request.Query["base64_encoded"] == "true";
+    public static bool Base64(HttpContext context) => RailsQuery.IsTrue(context, "base64_encoded");
 
     public static JsonHttpResult<JsonNode>? Maintenance(JudgeOptions options) =>
         options.MaintenanceMode ? JudgeJson.Error(StatusCodes.Status503ServiceUnavailable, options.MaintenanceMessage) : null;
 
     public static JsonHttpResult<JsonNode>? Fields(HttpContext context, out IReadOnlySet<string> fields)
     {
-        fields = SubmissionFields.Parse(context.Request.Query["fields"], out var invalid);
+        fields = SubmissionFields.Parse(RailsQuery.Last(context, "fields"), out var invalid);
         return invalid.Count > 0
             ? JudgeJson.Error(StatusCodes.Status400BadRequest, $"invalid fields: [{string.Join(", ", invalid)}]")
             : null;
@@ -33,7 +33,7 @@ internal static class SubmissionRequest
         ? JudgeJson.Error(StatusCodes.Status400BadRequest, "there should be at least one submission in a batch")
         : JudgeJson.Error(StatusCodes.Status400BadRequest, $"number of submissions in a batch should be less than or equal to {options.MaxSubmissionBatchSize}");
 
-    public static JsonHttpResult<JsonNode> NotFound() => JudgeJson.Error(StatusCodes.Status404NotFound, "not found");
+    public static JsonHttpResult<JsonNode> NotFound() => JudgeJson.NotFound();
 
     public static async Task<IReadOnlyDictionary<int, Language>> LanguagesAsync(ILanguageStore languages, CancellationToken ct) =>
         (await languages.ListAsync(includeArchived: true, ct)).ToDictionary(l => l.Id);
