@@ -25,7 +25,9 @@ internal static class CreateBatch
             return bad;
         }
         var items = values!["submissions"] as JsonArray ?? [];
-        if (await SubmissionRequest.QueueFull(intake, Math.Max(1, items.Count), ct) is { } full)
+        // Judge0 counts params[:submissions].size, or 1 when there is none: an empty list adds nothing.
+        var adding = values["submissions"] is JsonArray ? items.Count : 1;
+        if (await SubmissionRequest.QueueFull(intake, adding, ct) is { } full)
         {
             return full;
         }

@@ -17,17 +17,20 @@ internal static class ListSubmissions
         {
             return invalid;
         }
-        var page = RubyToI(context.Request.Query["page"]) ?? 1;
-        var perPage = RubyToI(context.Request.Query["per_page"]) ?? DefaultPerPage;
+        // Judge0: params[:page].try(:to_i) || 1, and the same for per_page.
+        var page = RailsQuery.Last(context, "page") is { } p ? RubyText.ToI(p) : 1;
+        var perPage = RailsQuery.Last(context, "per_page") is { } pp ? RubyText.ToI(pp) : DefaultPerPage;
         if (page <= 0)
         {
             return JudgeJson.Error(StatusCodes.Status400BadRequest, $"invalid page: {page}");
         }
+        // Judge0 refuses only a negative per_page; 0 then fails in will_paginate (total / 0.0 is
+        // Infinity, and Infinity.ceil a 500) unless there are no submissions at all. Ours says why.
         if (perPage <= 0)
         {
             return JudgeJson.Error(StatusCodes.Status400BadRequest, $"invalid per_page: {perPage}");
         }
-        var result = await store.ListAsync(page, perPage, ct);
+        var result = await store.ListAsync((int)Math.Min(page, int.MaxValue), (int)Math.Min(perPage, int.MaxValue), ct);
         var base64 = SubmissionRequest.Base64(context);
         var known = await SubmissionRequest.LanguagesAsync(languages, ct);
         var items = new JsonArray();
@@ -40,7 +43,8 @@ internal static class ListSubmissions
             }
             items.Add(view);
         }
-        var totalPages = (long)Math.Ceiling(result.TotalCount / (double)perPage);
+        // will_paginate 3.2.1: total_entries.zero? ? 1 : (total_entries / per_page.to_f).ceil
+        var totalPages = result.TotalCount == 0 ? 1 : result.TotalCount / perPage + (result.TotalCount % perPage == 0 ? 0 : 1);
         return JudgeJson.Json(new JsonObject
         {
             ["submissions"] = items,
@@ -53,21 +57,5 @@ internal static class ListSubmissions
                 ["total_count"] = result.TotalCount,
             },
         });
-    }
-
-    /// <summary>Ruby's String#to_i: leading digits, else 0; absent stays null.</summary>
-    private static int? RubyToI(string? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-        var text = value.Trim();
-        var end = text.Length > 0 && text[0] is '-' or '+' ? 1 : 0;
-        while (end < text.Length && char.IsAsciiDigit(text[end]))
-        {
-            end++;
-        }
-        return int.TryParse(text[..end], out var n) ? n : 0;
     }
 }

@@ -17,11 +17,13 @@ internal static class ShowBatch
         {
             return refused;
         }
-        string raw = context.Request.Headers["tokens"].FirstOrDefault() ?? context.Request.Query["tokens"].FirstOrDefault() ?? "";
-        var tokens = raw.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (tokens.Length == 0 || tokens.Length > options.MaxSubmissionBatchSize)
+        // Judge0: (headers[:tokens] || params[:tokens]).to_s.strip.split(","): a token is taken as
+        // written, so " a" or an empty one between commas is unknown (null).
+        string raw = context.Request.Headers["tokens"].FirstOrDefault() ?? RailsQuery.Last(context, "tokens") ?? "";
+        var tokens = RubyText.Split(raw.Trim(), ',');
+        if (tokens.Count == 0 || tokens.Count > options.MaxSubmissionBatchSize)
         {
-            return SubmissionRequest.BatchSizeError(tokens.Length, options);
+            return SubmissionRequest.BatchSizeError(tokens.Count, options);
         }
         var found = await store.GetManyAsync(tokens, ct);
         var base64 = SubmissionRequest.Base64(context);
