@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CodeRunner.Judge.Server.Http;
 
 /// <summary>
-/// Rails-style params: the body (JSON, or form-encoded like Rails also accepts) over the query
-/// string. Returns the params as one JSON object, or the 4xx answer when the body is unusable.
+/// Rails-style params: the body (JSON, or form-encoded like Rails also accepts) merged with the
+/// query string, whose values win as in Rails. Returns the params as one JSON object, or the 4xx
+/// answer when the body is unusable.
 /// </summary>
 internal static class RequestParams
 {
@@ -42,9 +43,10 @@ internal static class RequestParams
             return (null, JudgeJson.Error(StatusCodes.Status415UnsupportedMediaType,
                 $"unsupported content type {shown}; send application/json or application/x-www-form-urlencoded"));
         }
+        // Rails: request_parameters.merge(query_parameters), so a query value wins over the body's.
         foreach (var (key, values) in request.Query)
         {
-            if (!result.ContainsKey(key) && !key.Contains('['))
+            if (!key.Contains('['))
             {
                 result[key] = values.Count > 0 ? values[^1] : null;
             }
