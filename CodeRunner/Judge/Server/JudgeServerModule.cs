@@ -73,6 +73,8 @@ public static class JudgeServerModule
         // Liveness for the load balancer: no token, no store.
         role.MapGet("/health", () => TypedResults.Ok(new { status = "ok", role = "judge-server" }));
         role.MapReadiness();
+        // Judge0's home#index, outside authentication: 200 and nothing, or its docs when asked to.
+        role.MapGet("/", () => options.UseDocsAsHomepage ? Results.Redirect("/api/docs") : Results.Ok());
 
         var api = role.MapGroup("").AddEndpointFilter<AuthenticationFilter>();
         foreach (var module in app.Services.GetServices<ICarterModule>().Where(m => Modules.Contains(m.GetType())))
