@@ -87,10 +87,18 @@ internal sealed class JudgeOptions
     /// <summary>Settings that were asked for but overridden for safety; logged at start.</summary>
     public List<string> Overridden { get; } = [];
 
-    /// <summary>Judge0 compiles with stdin from /dev/null under the maximum limits.</summary>
+    /// <summary>
+    /// Judge0 compiles with stdin from /dev/null under the maximum limits. Files a compiler
+    /// writes may be larger (Rust's and GHC's unstripped hello worlds pass 4 MB; the box's tmpfs
+    /// still caps the total); its messages are kept up to max_max_file_size, as Judge0 keeps them.
+    /// </summary>
     public SandboxLimits CompileLimits => new(
         CpuTime: (double)MaxCpuTimeLimit, ExtraCpuTime: (double)MaxCpuExtraTime, WallTime: (double)MaxWallTimeLimit,
-        MemoryKb: MaxMemoryLimit, StackKb: MaxStackLimit, MaxProcesses: MaxMaxProcessesAndOrThreads, MaxFileSizeKb: MaxMaxFileSize);
+        MemoryKb: MaxMemoryLimit, StackKb: MaxStackLimit, MaxProcesses: MaxMaxProcessesAndOrThreads,
+        MaxFileSizeKb: Math.Max(MaxMaxFileSize, CompiledFileKb), OutputCapKb: MaxMaxFileSize);
+
+    /// <summary>Largest file a compile step may write, KB.</summary>
+    public const long CompiledFileKb = 64 * 1024;
 
     public IReadOnlyList<string> AllowedLanguagePrefixes =>
         AllowedLanguagesForCompilerOptions.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);

@@ -42,6 +42,7 @@ public sealed record SandboxRun(
 /// <param name="PerProcessTimeLimit">Judge0's enable_per_process_and_thread_time_limit: CPU limit per process (rlimit) instead of for the whole run.</param>
 /// <param name="PerProcessMemoryLimit">Judge0's enable_per_process_and_thread_memory_limit: address-space rlimit per process instead of the cgroup total.</param>
 /// <param name="MaxFileSizeKb">Largest file the program may write (rlimit), and the stdout/stderr bytes kept.</param>
+/// <param name="OutputCapKb">The stdout/stderr bytes kept when that is less than the largest file (a compiler's binaries may be big, its messages not).</param>
 public sealed record SandboxLimits(
     double CpuTime,
     double ExtraCpuTime,
@@ -52,7 +53,11 @@ public sealed record SandboxLimits(
     long MaxFileSizeKb,
     bool PerProcessTimeLimit = false,
     bool PerProcessMemoryLimit = false,
-    int MaxOpenFiles = 256);
+    int MaxOpenFiles = 256,
+    long? OutputCapKb = null)
+{
+    public long OutputBytes => Math.Min(MaxFileSizeKb, OutputCapKb ?? MaxFileSizeKb) * 1024;
+}
 
 public enum SandboxTermination
 {

@@ -37,9 +37,10 @@ public sealed class ToolchainDetectorTests
     {
         var java = (await DetectAsync()).Single(l => l.Info.Id == 62);
 
-        var argv = java.RunArgv(["x"]);
+        var argv = java.RunArgv(["x"], 128000);
 
         Assert.StartsWith("/usr/", argv[0]);
+        Assert.Contains("-XX:MaxRAM=128000k", argv);
         Assert.DoesNotContain("/etc/alternatives", argv[0]);
         Assert.Equal(["Main", "x"], argv.TakeLast(2));
     }
@@ -51,7 +52,7 @@ public sealed class ToolchainDetectorTests
         var language = new RunnableLanguage(definition, new Language(50, "C", false, "main.c", null, "./a.out"),
             new Dictionary<string, string> { ["cc"] = "/usr/bin/gcc" }, []);
 
-        Assert.Equal(["/usr/bin/gcc", "-O2", "-lm", "main.c"], language.CompileArgv(["-O2", "-lm"]));
-        Assert.Equal(["./a.out", "a\nb"], language.RunArgv(["a\nb"]));
+        Assert.Equal(["/usr/bin/gcc", "-O2", "-lm", "main.c"], language.CompileArgv(["-O2", "-lm"], 512000));
+        Assert.Equal(["./a.out", "a\nb"], language.RunArgv(["a\nb"], 128000));
     }
 }

@@ -41,7 +41,7 @@ internal static unsafe class SandboxRunner
         int pidfd;
         if (launcher is null)
         {
-            io = new RunIo(run, limits.MaxFileSizeKb * 1024);
+            io = new RunIo(run, limits.OutputBytes);
             try
             {
                 var argv = LaunchCommand.Build(options, slot.Uid, slot.Cgroup.ProcsFiles, limits, bwrap);
@@ -64,7 +64,7 @@ internal static unsafe class SandboxRunner
             try
             {
                 launcher.EnsureRunning();
-                opened = new RunIo(launcher, run, limits.MaxFileSizeKb * 1024);
+                opened = new RunIo(launcher, run, limits.OutputBytes);
                 runId = launcher.Launch(bwrap, run.Stdin, string.Join(' ', LaunchCommand.Rlimits(limits, fsizeBlock: 1024)), run.RedirectStderrToStdout);
             }
             catch (IOException e)

@@ -39,8 +39,9 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
             compileOutput = output;
         }
 
+        var limits = LimitsOf(submission);
         var run = new SandboxRun(
-            language.RunArgv(ArgumentSplitter.Split(submission.CommandLineArguments)), submission.Stdin ?? [], LimitsOf(submission),
+            language.RunArgv(ArgumentSplitter.Split(submission.CommandLineArguments), limits.MemoryKb), submission.Stdin ?? [], limits,
             submission.RedirectStderrToStdout, Environment(language), language.ReadOnlyPaths);
         var runs = Math.Max(1, submission.NumberOfRuns);
         double time = 0, wall = 0, memory = 0;
@@ -79,7 +80,7 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
     /// </summary>
     private async Task<(ExecutionReport? Failure, byte[]? Output)> CompileAsync(IBox box, Submission submission, RunnableLanguage language, CancellationToken ct)
     {
-        var argv = language.CompileArgv(ArgumentSplitter.Split(submission.CompilerOptions));
+        var argv = language.CompileArgv(ArgumentSplitter.Split(submission.CompilerOptions), options.CompileLimits.MemoryKb);
         // A multi-file program compiles with its own script, whose result need not repeat.
         var key = cache.Enabled && !language.Definition.IsMultiFile
             ? CompileCache.Key(submission.LanguageId, argv, submission.SourceCode, submission.AdditionalFiles)
@@ -124,7 +125,7 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         if (repeated)
         {
             // Packed by tar inside the sandbox: the host only ever sees the bytes.
-            var pack = await box.RunAsync(new SandboxRun(["/usr/bin/tar", "-c", "-f", "-", "."], Stdin: null, options.CompileLimits with { MaxFileSizeKb = PackLimitKb }), ct);
+            var pack = await box.RunAsync(new SandboxRun(["/usr/bin/tar", "-c", "-f", "-", "."], Stdin: null, options.CompileLimits with { MaxFileSizeKb = PackLimitKb, OutputCapKb = null }), ct);
             if (pack is { Termination: SandboxTermination.Exited, ExitCode: 0 })
             {
                 cache.Keep(key!, new CompileCache.Build(pack.Stdout, output));
@@ -157,7 +158,9 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
                 ? new(files.Contains("compile"), null)
                 : new(false, "Multi-file program: additional_files must contain a 'run' script");
         }
-        box.WriteFile(language.Info.SourceFile, submission.SourceCode ?? [], executable: language.Definition.SourceIsExecutable);
+        var source = submission.SourceCode ?? [];
+        box.WriteFile(language.Info.SourceFile, language.Definition.SourcePrefix is { Length: > 0 } prefix ? [.. prefix, .. source] : source,
+            executable: language.Definition.SourceIsExecutable);
         foreach (var (name, content) in language.ExtraFiles)
         {
             box.WriteFile(name, content);

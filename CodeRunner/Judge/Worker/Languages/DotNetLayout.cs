@@ -1,11 +1,12 @@
 namespace CodeRunner.Judge.Worker.Languages;
 
-/// <summary>Finds the pieces of an installed .NET SDK: Roslyn's csc.dll, reference assemblies, runtime version.</summary>
+/// <summary>Finds the pieces of an installed .NET SDK: its compilers, reference assemblies, runtime version.</summary>
 internal static class DotNetLayout
 {
-    public static string? NewestCsc(string root) =>
-        Newest(Path.Combine(root, "sdk")) is { } sdk && File.Exists(Path.Combine(sdk, "Roslyn", "bincore", "csc.dll"))
-            ? Path.Combine(sdk, "Roslyn", "bincore", "csc.dll")
+    /// <summary>A file of the newest SDK under a .NET root (e.g. Roslyn/bincore/csc.dll), if it is there.</summary>
+    public static string? SdkFile(string root, string relativePath) =>
+        Newest(Path.Combine(root, "sdk")) is { } sdk && File.Exists(Path.Combine(sdk, relativePath))
+            ? Path.Combine(sdk, relativePath)
             : null;
 
     public static IReadOnlyList<string> ReferenceAssemblies(string dotnet)

@@ -3,7 +3,9 @@ namespace CodeRunner.Judge.Worker.Languages;
 /// <summary>
 /// How to build and run one Judge0 language, as argv templates. Tokens: <c>{name}</c> is the
 /// resolved path of <see cref="Tools"/>[name]; <c>{options}</c> expands to the submission's
-/// compiler options and <c>{args}</c> to its command-line arguments, each word one argv entry.
+/// compiler options and <c>{args}</c> to its command-line arguments, each word one argv entry;
+/// <c>{jvm_memory}</c> tells a JVM the run's memory limit (<c>-XX:MaxRAM=</c>), which it cannot
+/// read from a cgroup it does not see, so its heap fits the limit instead of the host.
 /// </summary>
 internal sealed record LanguageDefinition
 {
@@ -17,8 +19,23 @@ internal sealed record LanguageDefinition
     /// <summary>Token → candidate paths; the first that exists wins. Every tool must be found.</summary>
     public IReadOnlyDictionary<string, string[]> Tools { get; init; } = new Dictionary<string, string[]>();
 
+    /// <summary>
+    /// Run the tools by the paths given, not by the files they link to: a multi-call program
+    /// (clang++ is a link to clang) acts by the name it was started as. Its links must stay in /usr.
+    /// </summary>
+    public bool KeepLinkNames { get; init; }
+
     /// <summary>Tool token and arguments that print the version (first x.y[.z] in the output is used).</summary>
     public (string Tool, string[] Args)? VersionProbe { get; init; }
+
+    /// <summary>Where the probe's output holds several versions: the one this pattern's group 1 matches.</summary>
+    public string? VersionPattern { get; init; }
+
+    /// <summary>A tool whose resolved file name carries the version (e.g. clojure-1.11.1.jar): no probe run.</summary>
+    public string? VersionFromPathOf { get; init; }
+
+    /// <summary>A tool that is a jar whose manifest's Implementation-Version is the version: no JVM started.</summary>
+    public string? VersionFromManifestOf { get; init; }
 
     public string[]? Compile { get; init; }
 
@@ -30,6 +47,9 @@ internal sealed record LanguageDefinition
     public required string RunDisplay { get; init; }
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Written before the source in the box (Erlang: escript skips the first line).</summary>
+    public byte[] SourcePrefix { get; init; } = [];
 
     /// <summary>Host paths outside /usr the toolchain reads (bound read-only).</summary>
     public Func<IReadOnlyList<string>> ReadOnlyPaths { get; init; } = () => [];

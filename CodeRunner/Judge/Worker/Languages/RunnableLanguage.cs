@@ -21,11 +21,11 @@ internal sealed class RunnableLanguage(
 
     public bool HasCompileStep => Definition.Compile is not null;
 
-    public IReadOnlyList<string> CompileArgv(IReadOnlyList<string> options) => Expand(Definition.Compile!, options);
+    public IReadOnlyList<string> CompileArgv(IReadOnlyList<string> options, long memoryKb) => Expand(Definition.Compile!, options, memoryKb);
 
-    public IReadOnlyList<string> RunArgv(IReadOnlyList<string> args) => Expand(Definition.Run, args);
+    public IReadOnlyList<string> RunArgv(IReadOnlyList<string> args, long memoryKb) => Expand(Definition.Run, args, memoryKb);
 
-    private List<string> Expand(string[] template, IReadOnlyList<string> words)
+    private List<string> Expand(string[] template, IReadOnlyList<string> words, long memoryKb)
     {
         var argv = new List<string>(template.Length + words.Count + _references.Count);
         foreach (var part in template)
@@ -38,8 +38,15 @@ internal sealed class RunnableLanguage(
                 case "{refs}":
                     argv.AddRange(_references);
                     break;
+                case "{jvm_memory}":
+                    argv.Add($"-XX:MaxRAM={memoryKb}k");
+                    break;
                 case ['{', .., '}'] when tools.TryGetValue(part[1..^1], out var path):
                     argv.Add(path);
+                    break;
+                case var text when text.Contains('{'):
+                    // A tool inside a longer entry, e.g. a class path ".:{stdlib}".
+                    argv.Add(tools.Aggregate(text, (t, tool) => t.Replace("{" + tool.Key + "}", tool.Value, StringComparison.Ordinal)));
                     break;
                 default:
                     argv.Add(part);

@@ -10,6 +10,11 @@ namespace CodeRunner.Judge.Worker.Languages;
 /// </summary>
 internal sealed partial class ToolchainDetector(ILogger<ToolchainDetector> logger)
 {
+    // Some probes start a JVM or the BEAM: a few at a time, and each (tool, its change time,
+    // arguments) once per process, so in-process restarts and test hosts do not pay again.
+    private static readonly SemaphoreSlim Probing = new(Math.Max(2, Environment.ProcessorCount));
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Probed = new();
+
     public async Task<IReadOnlyList<RunnableLanguage>> DetectAsync(IEnumerable<LanguageDefinition> definitions, CancellationToken ct)
     {
         var found = await Task.WhenAll(definitions.Select(d => DetectAsync(d, ct)));
@@ -23,7 +28,9 @@ internal sealed partial class ToolchainDetector(ILogger<ToolchainDetector> logge
         var tools = new Dictionary<string, string>();
         foreach (var (token, candidates) in definition.Tools)
         {
-            var path = candidates.Where(c => c.Length > 0).Select(Resolve).FirstOrDefault(p => p is not null);
+            var path = candidates.Where(c => c.Length > 0)
+                .Select(c => Resolve(c) is { } real && (!definition.KeepLinkNames || c.StartsWith("/usr/", StringComparison.Ordinal)) ? (definition.KeepLinkNames ? c : real) : null)
+                .FirstOrDefault(p => p is not null);
             if (path is null)
             {
                 return null;
@@ -31,12 +38,23 @@ internal sealed partial class ToolchainDetector(ILogger<ToolchainDetector> logge
             tools[token] = path;
         }
         var version = "";
-        if (definition.VersionProbe is var (tool, args))
+        if (definition.VersionFromPathOf is { } named)
         {
-            version = await ProbeVersionAsync(tools[tool], args, ct);
+            version = VersionPattern().Match(Path.GetFileName(tools[named])).Value;
+        }
+        else if (definition.VersionFromManifestOf is { } jar)
+        {
+            version = JarVersion(tools[jar]);
+        }
+        else if (definition.VersionProbe is var (tool, args))
+        {
+            version = await ProbeVersionAsync(tools[tool], args, definition.VersionPattern, ct);
+        }
+        if (definition.VersionFromPathOf is not null || definition.VersionFromManifestOf is not null || definition.VersionProbe is not null)
+        {
             if (version.Length == 0)
             {
-                logger.LogWarning("Language {Id}: {Tool} is present but printed no version; skipped", definition.Id, tools[tool]);
+                logger.LogWarning("Language {Id}: its toolchain is present but showed no version; skipped", definition.Id);
                 return null;
             }
         }
@@ -48,6 +66,22 @@ internal sealed partial class ToolchainDetector(ILogger<ToolchainDetector> logge
             definition.CompileDisplay,
             definition.RunDisplay);
         return new RunnableLanguage(definition, info, tools, definition.ReadOnlyPaths());
+    }
+
+    private static string JarVersion(string jar)
+    {
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(jar);
+            using var reader = new StreamReader(zip.GetEntry("META-INF/MANIFEST.MF")?.Open() ?? Stream.Null);
+            return reader.ReadToEnd().Split('\n').Select(l => l.Trim())
+                .Where(l => l.StartsWith("Implementation-Version:", StringComparison.Ordinal))
+                .Select(l => VersionPattern().Match(l).Value).FirstOrDefault() ?? "";
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     /// <summary>The real file behind a path, or null when missing or outside /usr.</summary>
@@ -69,7 +103,30 @@ internal sealed partial class ToolchainDetector(ILogger<ToolchainDetector> logge
         }
     }
 
-    private async Task<string> ProbeVersionAsync(string tool, string[] args, CancellationToken ct)
+    private async Task<string> ProbeVersionAsync(string tool, string[] args, string? pattern, CancellationToken ct)
+    {
+        var key = $"{tool}\0{File.GetLastWriteTimeUtc(tool).Ticks}\0{string.Join('\0', args)}\0{pattern}";
+        if (Probed.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+        await Probing.WaitAsync(ct);
+        try
+        {
+            var version = await RunProbeAsync(tool, args, pattern, ct);
+            if (version.Length > 0)
+            {
+                Probed[key] = version;
+            }
+            return version;
+        }
+        finally
+        {
+            Probing.Release();
+        }
+    }
+
+    private async Task<string> RunProbeAsync(string tool, string[] args, string? pattern, CancellationToken ct)
     {
         try
         {
@@ -80,7 +137,8 @@ internal sealed partial class ToolchainDetector(ILogger<ToolchainDetector> logge
                 .WithValidation(CommandResultValidation.None)
                 .WithEnvironmentVariables(e => e.Set("DOTNET_CLI_TELEMETRY_OPTOUT", "1").Set("DOTNET_NOLOGO", "1"))
                 .ExecuteBufferedAsync(timeout.Token);
-            return VersionPattern().Match(result.StandardOutput + "\n" + result.StandardError).Value;
+            var output = result.StandardOutput + "\n" + result.StandardError;
+            return pattern is null ? VersionPattern().Match(output).Value : Regex.Match(output, pattern).Groups[1].Value;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -1,0 +1,3 @@
+#!/bin/sh
+read x
+echo "hello $x"

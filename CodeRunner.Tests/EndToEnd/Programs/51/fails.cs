@@ -1,0 +1,4 @@
+using System;
+class Program {
+    static void Main() { Environment.Exit(3); }
+}

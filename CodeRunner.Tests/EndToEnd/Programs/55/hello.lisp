@@ -1,0 +1,2 @@
+(let ((s (read-line)))
+  (format t "hello ~a~%" s))

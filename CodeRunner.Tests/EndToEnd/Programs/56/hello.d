@@ -1,0 +1,5 @@
+import std.stdio, std.string;
+
+void main() {
+    writeln("hello ", readln().strip());
+}

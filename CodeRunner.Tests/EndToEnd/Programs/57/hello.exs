@@ -1,0 +1,2 @@
+s = IO.gets("") |> String.trim()
+IO.puts("hello " <> s)

@@ -1,0 +1,3 @@
+program fails
+  call exit(3)
+end program fails

@@ -1,0 +1,9 @@
+package main
+
+import "fmt"
+
+func main() {
+	var s string
+	fmt.Scan(&s)
+	fmt.Println("hello " + s)
+}

@@ -1,0 +1,4 @@
+main :: IO ()
+main = do
+  s <- getLine
+  putStrLn ("hello " ++ s)

@@ -1,0 +1,2 @@
+s = input('', 's');
+printf('hello %s\n', s);

@@ -1,0 +1,4 @@
+program Broken;
+begin
+  undeclared := 1;
+end.

@@ -1,0 +1,4 @@
+program Fails;
+begin
+  halt(3);
+end.

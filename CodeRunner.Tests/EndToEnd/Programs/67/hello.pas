@@ -1,0 +1,6 @@
+program Hello;
+var s: string;
+begin
+  readln(s);
+  writeln('hello ', s);
+end.

@@ -1,0 +1,3 @@
+<?php
+$s = trim(fgets(STDIN));
+echo "hello $s\n";

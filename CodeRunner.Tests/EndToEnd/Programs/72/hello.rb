@@ -1,0 +1,2 @@
+s = gets.strip
+puts "hello #{s}"

@@ -1,0 +1,2 @@
+declare var process: any;
+process.exit(3);

@@ -1,0 +1,4 @@
+fun main() {
+    val s = readLine()!!.trim()
+    println("hello $s")
+}

@@ -1,0 +1,5 @@
+Module Program
+    Sub Main()
+        Dim x As Integer = Undeclared()
+    End Sub
+End Module

@@ -1,0 +1,7 @@
+Imports System
+
+Module Program
+    Sub Main()
+        Environment.Exit(3)
+    End Sub
+End Module

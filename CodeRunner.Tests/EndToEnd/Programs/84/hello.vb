@@ -1,0 +1,7 @@
+Imports System
+
+Module Program
+    Sub Main()
+        Console.WriteLine("hello " & Console.ReadLine().Trim())
+    End Sub
+End Module

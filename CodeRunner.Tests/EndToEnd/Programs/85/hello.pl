@@ -1,0 +1,3 @@
+my $x = <STDIN>;
+chomp $x;
+print "hello $x\n";

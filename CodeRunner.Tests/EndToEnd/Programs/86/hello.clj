@@ -1,0 +1,2 @@
+(let [s (clojure.string/trim (read-line))]
+  (println (str "hello " s)))

@@ -1,0 +1,2 @@
+let s = stdin.ReadLine().Trim()
+printfn "hello %s" s

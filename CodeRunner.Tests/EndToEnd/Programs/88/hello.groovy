@@ -1,0 +1,2 @@
+def s = System.in.newReader().readLine().trim()
+println "hello " + s
