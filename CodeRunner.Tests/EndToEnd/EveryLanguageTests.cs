@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CodeRunner.Judge.Worker.Execution;
 using CodeRunner.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static CodeRunner.Tests.EndToEnd.JudgeCluster;
 
 namespace CodeRunner.Tests.EndToEnd;
@@ -8,7 +10,8 @@ namespace CodeRunner.Tests.EndToEnd;
 /// <summary>
 /// One row per Judge0 CE 1.13.1 language id, from the programs in EndToEnd/Programs/&lt;id&gt;/:
 /// hello.* reads a word and greets it, fails.* ends with exit code 3 (status 11), and for a
-/// compiled language broken.* does not compile (status 6 with the compiler's message). An id whose
+/// compiled language broken.* does not compile (status 6 with the compiler's message), and hello.*
+/// sent twice more with other stdins runs from the build the compile cache kept. An id whose
 /// toolchain this machine lacks is skipped by name; scripts/test installs every toolchain and sets
 /// CODERUNNER_ALL_LANGUAGES=1, under which a missing one fails instead.
 /// </summary>
@@ -30,7 +33,7 @@ public sealed class EveryLanguageTests(JudgeCluster cluster)
 
     [SkippableTheory]
     [MemberData(nameof(Ids))]
-    public async Task Given_a_language_id_Then_hello_world_is_accepted_a_failing_exit_is_a_runtime_error_and_broken_code_a_compilation_error(int id)
+    public async Task Given_a_language_id_Then_hello_world_is_accepted_a_failing_exit_is_a_runtime_error_broken_code_a_compilation_error_and_a_kept_build_runs(int id)
     {
         var listed = await ListedAsync();
         Assert.False(AllInstalled && !listed.ContainsKey(id), $"language {id} is missing although every toolchain was installed");
@@ -57,6 +60,20 @@ public sealed class EveryLanguageTests(JudgeCluster cluster)
             Assert.True(StatusOf(refused) == 6, $"{listed[id]}: {Describe(refused)}");
             Assert.False(string.IsNullOrWhiteSpace(Text(refused, "compile_output")), $"{listed[id]}: no compiler message: {Describe(refused)}");
         }
+        if (programs.Broken is not null && id != 89)
+        {
+            // The same program with other stdins (a batch of test cases): compiled and packed the
+            // second time, unpacked from the compile cache the third.
+            var cache = cluster.App.Services.GetRequiredService<CompileCache>();
+            var reused = cache.Reused;
+            foreach (var word in new[] { "again", "third" })
+            {
+                var rerun = await cluster.RunAsync(new { language_id = id, source_code = programs.Hello, stdin = word + "\n" });
+                Assert.True(StatusOf(rerun) == 3, $"{listed[id]}: {Describe(rerun)}");
+                Assert.Equal($"hello {word}\n", Text(rerun, "stdout"));
+            }
+            Assert.True(cache.Reused > reused, $"{listed[id]}: the third run did not reuse the kept build");
+        }
     }
 
     [SkippableFact]
@@ -67,6 +84,17 @@ public sealed class EveryLanguageTests(JudgeCluster cluster)
 
         Assert.Equal(Served, listed.Keys.Order());
         Assert.All(listed.Where(l => l.Key is not (43 or 44 or 89)), l => Assert.Matches(@"\d+\.\d+", l.Value));
+    }
+
+    [Fact]
+    public async Task Given_one_worker_Then_its_own_languages_are_what_the_judge_server_lists()
+    {
+        using var worker = new HttpClient { BaseAddress = cluster.App.WorkerUrl };
+
+        var own = JsonNode.Parse(await worker.GetStringAsync("/languages"))!.AsArray();
+
+        Assert.Equal((await ListedAsync()).OrderBy(l => l.Key), own.Select(l => KeyValuePair.Create(l!["id"]!.GetValue<int>(), l["name"]!.GetValue<string>())).OrderBy(l => l.Key));
+        Assert.Contains(own, l => l!["id"]!.GetValue<int>() == 71);
     }
 
     [Fact]

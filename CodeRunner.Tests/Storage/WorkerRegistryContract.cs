@@ -30,6 +30,14 @@ public abstract class WorkerRegistryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Given_a_heartbeat_with_the_workers_languages_Then_they_are_listed_with_it()
+    {
+        await _registry.HeartbeatAsync(new WorkerState("w", "h", 2, 0, false, 0, Time.GetUtcNow(), [50, 71, 89]), Ct);
+
+        Assert.Equal([50, 71, 89], (await _registry.ListAsync(Ct)).Single().Languages!);
+    }
+
+    [Fact]
     public async Task Given_a_second_heartbeat_Then_the_worker_is_listed_once_with_its_latest_state()
     {
         await _registry.HeartbeatAsync(new WorkerState("b", "h", 2, 0, false, 0, Time.GetUtcNow().AddSeconds(-20)), Ct);

@@ -9,4 +9,5 @@ public interface IWorkerRegistry
     ValueTask<IReadOnlyList<WorkerState>> ListAsync(CancellationToken ct);
 }
 
-public sealed record WorkerState(string Id, string Host, int Slots, int Busy, bool Paused, long Failed, DateTimeOffset SeenAt);
+/// <param name="Languages">The language ids the worker can run (what its toolchains are).</param>
+public sealed record WorkerState(string Id, string Host, int Slots, int Busy, bool Paused, long Failed, DateTimeOffset SeenAt, IReadOnlyList<int>? Languages = null);

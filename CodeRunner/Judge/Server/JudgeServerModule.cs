@@ -32,6 +32,7 @@ public static class JudgeServerModule
         builder.Services.TryAddSingleton(JudgeOptions.Load(builder.Configuration));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<CallbackTargets>();
+        builder.Services.TryAddSingleton<LiveLanguages>();
         builder.Services.AddSingleton<SubmissionBuilder>();
         builder.Services.AddSingleton<Intake>();
         builder.Services.AddStorageReadiness();

@@ -48,6 +48,10 @@ public static class JudgeWorkerModule
         }
         var role = app.MapRole(Roles.JudgeWorker);
         role.MapGet("/health", WorkerHealth);
+        // What this worker itself can run, in /languages' shape (the judge-server lists the union of the live workers').
+        role.MapGet("/languages", (LanguageRegistry languages) => TypedResults.Ok(languages.All
+            .OrderBy(l => l.Info.Name, StringComparer.Ordinal).ThenBy(l => l.Info.Id)
+            .Select(l => new { id = l.Info.Id, name = l.Info.Name })));
         role.MapReadiness();
         return app;
     }

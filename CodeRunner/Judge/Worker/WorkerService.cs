@@ -282,7 +282,8 @@ internal sealed class WorkerService(
             try
             {
                 await registry.HeartbeatAsync(
-                    new WorkerState(_id, System.Environment.MachineName, slots, Busy, Paused: false, Interlocked.Read(ref _failed), DateTimeOffset.UtcNow),
+                    new WorkerState(_id, System.Environment.MachineName, slots, Busy, Paused: false, Interlocked.Read(ref _failed), DateTimeOffset.UtcNow,
+                        languages.All.Select(l => l.Info.Id).Order().ToList()),
                     stopping);
             }
             catch (Exception e) when (e is not OperationCanceledException)

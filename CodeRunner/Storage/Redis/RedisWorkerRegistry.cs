@@ -22,6 +22,7 @@ internal sealed class RedisWorkerRegistry(IConnectionMultiplexer redis, RedisOpt
         [
             new("host", state.Host), new("slots", state.Slots), new("busy", state.Busy),
             new("paused", state.Paused), new("failed", state.Failed), new("seen", seen),
+            new("languages", string.Join(',', state.Languages ?? [])),
         ]);
         _ = tx.KeyExpireAsync(key, keep);
         _ = tx.SortedSetAddAsync(_keys.Workers, state.Id, seen);
@@ -49,5 +50,10 @@ internal sealed class RedisWorkerRegistry(IConnectionMultiplexer redis, RedisOpt
         (int)f.GetValueOrDefault("busy"),
         (bool)f.GetValueOrDefault("paused"),
         (long)f.GetValueOrDefault("failed"),
-        DateTimeOffset.FromUnixTimeMilliseconds((long)f.GetValueOrDefault("seen")));
+        DateTimeOffset.FromUnixTimeMilliseconds((long)f.GetValueOrDefault("seen")),
+        Languages(f.GetValueOrDefault("languages").ToString()));
+
+    private static List<int>? Languages(string ids) => ids.Length == 0
+        ? null
+        : ids.Split(',').Select(id => int.TryParse(id, out var n) ? n : 0).Where(n => n > 0).ToList();
 }

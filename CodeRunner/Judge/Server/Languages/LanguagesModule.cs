@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CodeRunner.Judge.Server.Languages;
 
-/// <summary>/languages: what the workers have published they can run.</summary>
+/// <summary>
+/// /languages: what the live workers can run (the union of their toolchains; every language ever
+/// published while no worker reports). /languages/all and /languages/{id}: every one ever published.
+/// </summary>
 public sealed class LanguagesModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
@@ -16,9 +19,13 @@ public sealed class LanguagesModule : ICarterModule
         app.MapGet("/languages/{id}", ShowAsync);
     }
 
-    internal static async Task<JsonHttpResult<JsonNode>> ListAsync(ILanguageStore store, CancellationToken ct) =>
-        JudgeJson.Json(new JsonArray((await store.ListAsync(includeArchived: false, ct))
+    internal static async Task<JsonHttpResult<JsonNode>> ListAsync(ILanguageStore store, LiveLanguages live, CancellationToken ct)
+    {
+        var running = await live.IdsAsync(ct);
+        return JudgeJson.Json(new JsonArray((await store.ListAsync(includeArchived: false, ct))
+            .Where(l => running is null || running.Contains(l.Id))
             .Select(l => (JsonNode)new JsonObject { ["id"] = l.Id, ["name"] = l.Name }).ToArray()));
+    }
 
     internal static async Task<JsonHttpResult<JsonNode>> ListAllAsync(ILanguageStore store, CancellationToken ct) =>
         JudgeJson.Json(new JsonArray((await store.ListAsync(includeArchived: true, ct))

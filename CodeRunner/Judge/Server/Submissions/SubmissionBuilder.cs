@@ -10,7 +10,7 @@ namespace CodeRunner.Judge.Server.Submissions;
 /// Params → a new submission, with Judge0's defaults and validations (its messages, in its order)
 /// plus ours: strict base64, size limits, safe callback URLs, a readable additional_files zip.
 /// </summary>
-internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore languages, CallbackTargets callbackTargets, TimeProvider time)
+internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore languages, LiveLanguages live, CallbackTargets callbackTargets, TimeProvider time)
 {
     private const int MaxOptionLength = 512;
 
@@ -101,6 +101,11 @@ internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore lan
         else if (language!.IsArchived)
         {
             errors.Add("language_id", $"language with id {languageId} is archived and cannot be used anymore");
+        }
+        else if (!await live.CanRunAsync(language.Id, ct))
+        {
+            // Known, but no live worker has its toolchain: queued, it would wait for ever.
+            errors.Add("language_id", $"language with id {languageId} is not available on any running worker");
         }
 
         CompilerOptionsAllowed(submission.CompilerOptions, language, errors);

