@@ -180,7 +180,38 @@ public sealed class ProvisionTests
         Assert.Contains("warning: droplet judge0-server-3 is new but the lb already runs: add it to JUDGE_SERVERS", run.Output);
     }
 
+    [Fact]
+    public async Task Given_no_languages_option_Then_worker_droplets_install_every_toolchain_and_other_roles_none()
+    {
+        await using var fake = await FakeDigitalOcean.StartAsync(Token);
+
+        var run = await ProvisionRun.AgainstAsync(fake);
+
+        Assert.True(run.ExitCode == 0, run.All);
+        var install = AptInstall(fake.UserData("judge0-worker-1"));
+        Assert.All(["bubblewrap", "nasm", "ghc", "octave", "kotlin", "scala", "clojure", "groovy", "elixir", "r-base-core", "gobjc", "dotnet-sdk-8.0", "python3"],
+            p => Assert.Contains(p, install));
+        Assert.Equal(install.Distinct().Count(), install.Count);
+        Assert.DoesNotContain("apt-get install", fake.UserData("judge0-server-1"));
+    }
+
+    [Fact]
+    public async Task Given_a_comma_list_of_languages_Then_worker_droplets_install_only_those_toolchains_and_the_sandbox()
+    {
+        await using var fake = await FakeDigitalOcean.StartAsync(Token);
+
+        var run = await ProvisionRun.AgainstAsync(fake, "--languages", "python,kotlin");
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Equal(["bubblewrap", "util-linux", "tar", "coreutils", "python3", "kotlin", "default-jdk-headless"], AptInstall(fake.UserData("judge0-worker-2")));
+    }
+
+    private static List<string> AptInstall(string userData) =>
+        userData.Split('\n').Single(l => l.StartsWith("apt-get install", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith('-') && w is not "apt-get" and not "install").ToList();
+
     [Theory]
+    [InlineData("--languages", "python,cobolt", "--languages: unknown language 'cobolt' (known: all, default, text,")]
     [InlineData("--workers", "0", "--workers: 0 is not between 1 and 50")]
     [InlineData("--servers", "11", "--servers: 11 is not between 1 and 10")]
     [InlineData("--worker-size", "Big One", "--worker-size: 'Big One' is not a Droplet size slug")]
@@ -277,7 +308,7 @@ public sealed class ProvisionTests
             Assert.EndsWith($"\"$work/scripts/install\" --role {role} --binary \"$work/coderunner\" --version '0.1.0'\n", script);
             Assert.DoesNotContain("useradd", script[..script.IndexOf("<<'CODERUNNER_FILE'", StringComparison.Ordinal)]);
             Assert.DoesNotContain("systemctl", script[script.LastIndexOf("\nCODERUNNER_FILE\n", StringComparison.Ordinal)..]);
-            Assert.Equal(role == "judge-worker", script.Contains("apt-get install -y -q bubblewrap"));
+            Assert.Equal(role == "judge-worker", script.Contains("apt-get install -y -q --no-install-recommends bubblewrap"));
             Assert.True(Encoding.UTF8.GetByteCount(script) < 64 * 1024, $"{name}: {Encoding.UTF8.GetByteCount(script)} bytes");
             await AssertValidBashAsync(script);
         }

@@ -43,9 +43,14 @@ internal static partial class ProvisionCommand
         var servers = new Option<int>("--servers") { Description = $"judge-server Droplets (judge0-server-1..N, {ServerSize}); more are added by running again", DefaultValueFactory = _ => 2, HelpName = "n" };
         var workers = new Option<int>("--workers") { Description = "judge-worker Droplets (judge0-worker-1..N); more are added by running again", DefaultValueFactory = _ => 2, HelpName = "n" };
         var workerSize = new Option<string>("--worker-size") { Description = "Droplet size of the workers it creates (one sandbox slot per vCPU)", DefaultValueFactory = _ => "s-2vcpu-4gb", HelpName = "slug" };
+        var languages = new Option<string>("--languages")
+        {
+            Description = "toolchains the workers install: all (every Judge0 language Ubuntu packages), default (C, C++, C#/VB/F#, Java, JavaScript, Python, Bash, SQL, Perl) or a comma list (scripts/lib/languages)",
+            DefaultValueFactory = _ => "all", HelpName = "list",
+        };
 
         var command = new Command("provision", $"create the DigitalOcean seed topology (token from {TokenVariable}); idempotent");
-        foreach (var option in new Option[] { region, releaseUrl, releaseSha, releaseVersion, sshKeys, sshFrom, redisEngine, servers, workers, workerSize, apiUrl, dryRun, pollSeconds, timeoutMinutes })
+        foreach (var option in new Option[] { region, releaseUrl, releaseSha, releaseVersion, sshKeys, sshFrom, redisEngine, servers, workers, workerSize, languages, apiUrl, dryRun, pollSeconds, timeoutMinutes })
         {
             command.Options.Add(option);
         }
@@ -54,7 +59,8 @@ internal static partial class ProvisionCommand
             var error = Validate(parse.GetValue(region)!, parse.GetValue(apiUrl)!, parse.GetValue(releaseUrl), parse.GetValue(releaseSha),
                 parse.GetValue(releaseVersion)!, parse.GetValue(sshFrom) ?? [], parse.GetValue(dryRun), parse.GetValue(pollSeconds),
                 parse.GetValue(timeoutMinutes))
-                ?? ValidateScale(parse.GetValue(servers), parse.GetValue(workers), parse.GetValue(workerSize)!);
+                ?? ValidateScale(parse.GetValue(servers), parse.GetValue(workers), parse.GetValue(workerSize)!)
+                ?? LanguagePackages.Problem(parse.GetValue(languages)!);
             if (error is not null)
             {
                 return Usage(error);
@@ -73,7 +79,8 @@ internal static partial class ProvisionCommand
                 TimeSpan.FromMinutes(parse.GetValue(timeoutMinutes)),
                 parse.GetValue(servers),
                 parse.GetValue(workers),
-                parse.GetValue(workerSize)!);
+                parse.GetValue(workerSize)!,
+                parse.GetValue(languages)!);
             return await RunAsync(options, Environment.GetEnvironmentVariable(TokenVariable), Console.Out, Console.Error, ct);
         });
         return command;

@@ -15,4 +15,5 @@ internal sealed record ProvisionOptions(
     TimeSpan WaitTimeout,
     int Servers = 2,
     int Workers = 2,
-    string WorkerSize = "s-2vcpu-4gb");
+    string WorkerSize = "s-2vcpu-4gb",
+    string Languages = "all");

@@ -16,9 +16,6 @@ internal static class UserData
     /// <summary>The DigitalOcean metadata service; CODERUNNER_METADATA_URL replaces it in tests.</summary>
     public const string MetadataUrl = "http://169.254.169.254/metadata/v1";
 
-    // What the judge-worker's sandbox and toolchains need (scripts/lib/common.sh runtime_packages).
-    private const string WorkerPackages = "bubblewrap util-linux gcc g++ libc6-dev python3 sqlite3 perl default-jdk-headless nodejs";
-
     public static string For(DropletPlan droplet, IReadOnlyList<EnvVariable> env, ProvisionOptions options)
     {
         var releaseUrl = options.ReleaseUrl ?? throw new InvalidOperationException("--release-url is required to create Droplets");
@@ -35,7 +32,8 @@ internal static class UserData
         if (role == "judge-worker")
         {
             s.Append("apt-get update -q\n");
-            s.Append($"apt-get install -y -q {WorkerPackages}\n");
+            // The sandbox and the toolchains of --languages (scripts/lib/languages, as install-deps reads it).
+            s.Append($"apt-get install -y -q --no-install-recommends {string.Join(' ', LanguagePackages.For(options.Languages))}\n");
         }
         // scripts/install finds the units in ../systemd beside itself: the repository's layout.
         // On disk, not in a RAM-backed /tmp: the binary is over 100 MB and small Droplets have 2 GB.
