@@ -5,6 +5,9 @@ namespace CodeRunner.Sandbox.Cgroups;
 /// <summary>Reads and writes the small text files of cgroupfs.</summary>
 internal static class CgroupFiles
 {
+    /// <summary>Charged memory above this before a run is an earlier step's page cache, reclaimed first.</summary>
+    public const long StaleChargeBytes = 8L << 20;
+
     public static void Write(string path, string value) => Native.RawFile.Write(path, value);
 
     public static void Write(string path, long value) => Native.RawFile.Write(path, value.ToString(CultureInfo.InvariantCulture));

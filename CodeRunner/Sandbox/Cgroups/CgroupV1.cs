@@ -55,6 +55,21 @@ internal sealed class CgroupV1(string memoryMount, string pidsMount, string cpua
                 }
                 memoryLimit = memoryBytes;
             }
+            // Page cache the slot's earlier steps read (a compiler, a JVM's modules) stays charged
+            // here, and a reset peak starts at the current usage: without this a Ruby hello world
+            // after a Haskell compile reported the whole limit. Reclaimed when it is more than the
+            // launcher's own few MB, so each run's memory is its own (as in a fresh cgroup).
+            if (CgroupFiles.ReadLong(Path.Combine(memory, "memory.usage_in_bytes")) > CgroupFiles.StaleChargeBytes)
+            {
+                try
+                {
+                    CgroupFiles.Write(Path.Combine(memory, "memory.force_empty"), 0);
+                }
+                catch (IOException)
+                {
+                    // Reclaim is a best effort; the run goes on with whatever stayed charged.
+                }
+            }
             CgroupFiles.Write(Path.Combine(memory, "memory.max_usage_in_bytes"), 0);
             if (hasMemsw)
             {

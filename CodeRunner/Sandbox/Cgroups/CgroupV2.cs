@@ -76,6 +76,20 @@ internal sealed class CgroupV2 : ICgroupHierarchy
                 CgroupFiles.Write(swap, 0);
             }
             CgroupFiles.Write(Path.Combine(dir, "pids.max"), pidsMax);
+            // As on v1: an earlier step's page cache charged here is reclaimed (memory.reclaim, 5.19+).
+            var reclaim = Path.Combine(dir, "memory.reclaim");
+            var current = CgroupFiles.ReadLong(Path.Combine(dir, "memory.current"));
+            if (current > CgroupFiles.StaleChargeBytes && File.Exists(reclaim))
+            {
+                try
+                {
+                    CgroupFiles.Write(reclaim, current);
+                }
+                catch (IOException)
+                {
+                    // EAGAIN: less could be reclaimed than asked (the launcher's own memory); done what it could.
+                }
+            }
             cpuBaselineUsec = CgroupFiles.ReadKey(Path.Combine(dir, "cpu.stat"), "usage_usec");
             oomBaseline = CgroupFiles.ReadKey(Path.Combine(dir, "memory.events"), "oom_kill");
             sampledPeak = 0;
