@@ -46,6 +46,8 @@ public sealed class EveryLanguageTests(JudgeCluster cluster)
 
         var accepted = await hello;
         Assert.True(StatusOf(accepted) == 3, $"{listed[id]}: {Describe(accepted)}");
+        // What a strict client modelling 1.13.1's submission reads from fields=*: nothing more, nothing less.
+        Assert.Equal(Judge.Server.ConformanceTests.StarFields, accepted.Select(p => p.Key));
         Assert.Equal("hello world\n", Text(accepted, "stdout"));
         Assert.Equal(id, accepted["language"]!["id"]!.GetValue<int>());
         if (fails is not null)

@@ -72,6 +72,7 @@ public sealed class ForwardingTests(RunnerFixture fixture) : IClassFixture<Runne
         var own = await alice.GetAsync($"/submissions/{aliceToken}");
 
         Assert.Equal(HttpStatusCode.NotFound, single.StatusCode);
+        Assert.Equal("""{"status":404,"error":"Not Found"}""", await single.Content.ReadAsStringAsync());
         var items = batch["submissions"]!.AsArray();
         Assert.Equal(2, items.Count);
         Assert.Null(items[0]);

@@ -13,7 +13,7 @@ public sealed class ConformanceTests : IAsyncLifetime
 {
     // judge0 v1.13.1 db/schema.rb (create_table "submissions", without id) and
     // app/serializers/submission_serializer.rb: attributes(Submission.column_names + ["status", "language"] - ["id"])
-    private static readonly string[] StarFields =
+    internal static readonly string[] StarFields =
     [
         "source_code", "language_id", "stdin", "expected_output", "stdout", "status_id", "created_at",
         "finished_at", "time", "memory", "stderr", "token", "number_of_runs", "cpu_time_limit",

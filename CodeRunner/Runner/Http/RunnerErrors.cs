@@ -24,7 +24,9 @@ internal static class RunnerErrors
     public static IResult BadRequest(string message, string? field = null) =>
         Error(StatusCodes.Status400BadRequest, message, field);
 
-    public static IResult NotFound() => Error(StatusCodes.Status404NotFound, "not found");
+    /// <summary>Judge0's own 404 (Rails' record-not-found body): an unknown token and another caller's look the same.</summary>
+    public static IResult NotFound() =>
+        TypedResults.Json(new JsonObject { ["status"] = 404, ["error"] = "Not Found" }, Json, statusCode: StatusCodes.Status404NotFound);
 
     public static Task WriteAsync(HttpContext context, int status, string message)
     {
