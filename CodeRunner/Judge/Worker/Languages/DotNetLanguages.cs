@@ -17,28 +17,8 @@ internal static class DotNetLanguages
 
     public static IEnumerable<LanguageDefinition> All =>
     [
-        new()
-        {
-            Id = 51, Name = "C# (.NET {version})", SourceFile = "Main.cs",
-            Tools = Tools("csc", root => DotNetLayout.SdkFile(root, "Roslyn/bincore/csc.dll")),
-            VersionProbe = ("dotnet", ["--list-runtimes"]),
-            Compile = ["{dotnet}", "{csc}", "-nologo", "-target:exe", "-nullable:disable", "-out:Main.dll", "{refs}", "{options}", "Main.cs"],
-            CompileDisplay = "csc %s Main.cs",
-            Run = ["{dotnet}", "Main.dll", "{args}"], RunDisplay = "dotnet Main.dll",
-            References = References,
-            ExtraFiles = RuntimeConfig, Environment = Environment,
-        },
-        new()
-        {
-            Id = 84, Name = "Visual Basic.Net (.NET {version})", SourceFile = "Main.vb",
-            Tools = Tools("vbc", root => DotNetLayout.SdkFile(root, "Roslyn/bincore/vbc.dll")),
-            VersionProbe = ("dotnet", ["--list-runtimes"]),
-            Compile = ["{dotnet}", "{vbc}", "-nologo", "-nostdlib", "-vbruntime*", "-target:exe", "-out:Main.dll", "{refs}", "{options}", "Main.vb"],
-            CompileDisplay = "vbc %s Main.vb",
-            Run = ["{dotnet}", "Main.dll", "{args}"], RunDisplay = "dotnet Main.dll",
-            References = References,
-            ExtraFiles = RuntimeConfig, Environment = Environment,
-        },
+        Roslyn(51, "C# (.NET {version})", "csc", "Main.cs", ["-nullable:disable"]),
+        Roslyn(84, "Visual Basic.Net (.NET {version})", "vbc", "Main.vb", ["-nostdlib", "-vbruntime*"]),
         new()
         {
             Id = 87, Name = "F# (.NET SDK {version})", SourceFile = "script.fsx",
@@ -61,10 +41,21 @@ internal static class DotNetLanguages
         },
     ];
 
-    private static Dictionary<string, string[]> Tools(string compiler, Func<string, string?> find) => new()
+    /// <summary>C# or VB: Roslyn's compiler (csc or vbc) from the SDK, then <c>dotnet Main.dll</c>.</summary>
+    private static LanguageDefinition Roslyn(int id, string name, string compiler, string source, string[] flags) => new()
     {
-        ["dotnet"] = Roots.Select(r => r + "/dotnet").ToArray(),
-        [compiler] = Roots.Select(r => find(r) ?? "").ToArray(),
+        Id = id, Name = name, SourceFile = source,
+        Tools = new Dictionary<string, string[]>
+        {
+            ["dotnet"] = Roots.Select(r => r + "/dotnet").ToArray(),
+            [compiler] = Roots.Select(r => DotNetLayout.SdkFile(r, $"Roslyn/bincore/{compiler}.dll") ?? "").ToArray(),
+        },
+        VersionProbe = ("dotnet", ["--list-runtimes"]),
+        Compile = ["{dotnet}", $"{{{compiler}}}", "-nologo", "-target:exe", .. flags, "-out:Main.dll", "{refs}", "{options}", source],
+        CompileDisplay = $"{compiler} %s {source}",
+        Run = ["{dotnet}", "Main.dll", "{args}"], RunDisplay = "dotnet Main.dll",
+        References = References,
+        ExtraFiles = RuntimeConfig, Environment = Environment,
     };
 
     private static IReadOnlyList<string> References(IReadOnlyDictionary<string, string> tools) =>

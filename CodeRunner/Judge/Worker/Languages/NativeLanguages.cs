@@ -22,103 +22,48 @@ internal static class NativeLanguages
             CompileDisplay = "/usr/bin/nasm -f elf64 %s main.asm -o main.o && /usr/bin/ld main.o -o a.out",
             Run = ["./a.out", "{args}"], RunDisplay = "./a.out",
         },
-        Gcc(48, "C (GCC {version})", "gcc", "main.c"),
-        Gcc(49, "C (GCC {version})", "gcc", "main.c"),
-        Gcc(50, "C (GCC {version})", "gcc", "main.c"),
-        Gcc(52, "C++ (GCC {version})", "g++", "main.cpp"),
-        Gcc(53, "C++ (GCC {version})", "g++", "main.cpp"),
-        Gcc(54, "C++ (GCC {version})", "g++", "main.cpp"),
-        new()
+        Compiled(48, "C (GCC {version})", "/usr/bin/gcc", ["-dumpfullversion"], "main.c", "a.out"),
+        Compiled(49, "C (GCC {version})", "/usr/bin/gcc", ["-dumpfullversion"], "main.c", "a.out"),
+        Compiled(50, "C (GCC {version})", "/usr/bin/gcc", ["-dumpfullversion"], "main.c", "a.out"),
+        Compiled(52, "C++ (GCC {version})", "/usr/bin/g++", ["-dumpfullversion"], "main.cpp", "a.out"),
+        Compiled(53, "C++ (GCC {version})", "/usr/bin/g++", ["-dumpfullversion"], "main.cpp", "a.out"),
+        Compiled(54, "C++ (GCC {version})", "/usr/bin/g++", ["-dumpfullversion"], "main.cpp", "a.out"),
+        Compiled(56, "D (LDC {version})", "/usr/bin/ldc2", ["--version"], "main.d", "main") with { ReadOnlyPaths = Existing("/etc/ldc2.conf") },
+        Compiled(59, "Fortran (GFortran {version})", "/usr/bin/gfortran", ["-dumpfullversion"], "main.f90", "a.out"),
+        Compiled(60, "Go ({version})", "/usr/bin/go", ["version"], "main.go", "main", before: ["build"], after: ["-o", "main"]) with
         {
-            Id = 56, Name = "D (LDC {version})", SourceFile = "main.d",
-            Tools = Tool("ldc", "/usr/bin/ldc2"), VersionProbe = ("ldc", ["--version"]),
-            Compile = ["{ldc}", "{options}", "main.d"], CompileDisplay = "/usr/bin/ldc2 %s main.d",
-            Run = ["./main", "{args}"], RunDisplay = "./main",
-            ReadOnlyPaths = Existing("/etc/ldc2.conf"),
-        },
-        new()
-        {
-            Id = 59, Name = "Fortran (GFortran {version})", SourceFile = "main.f90",
-            Tools = Tool("gfortran", "/usr/bin/gfortran"), VersionProbe = ("gfortran", ["-dumpfullversion"]),
-            Compile = ["{gfortran}", "{options}", "main.f90"], CompileDisplay = "/usr/bin/gfortran %s main.f90",
-            Run = ["./a.out", "{args}"], RunDisplay = "./a.out",
-        },
-        new()
-        {
-            Id = 60, Name = "Go ({version})", SourceFile = "main.go",
-            Tools = Tool("go", "/usr/bin/go", "/usr/lib/go/bin/go"), VersionProbe = ("go", ["version"]),
-            Compile = ["{go}", "build", "{options}", "-o", "main", "main.go"], CompileDisplay = "GOCACHE=/tmp/.cache/go-build /usr/bin/go build %s main.go",
-            Run = ["./main", "{args}"], RunDisplay = "./main",
+            CompileDisplay = "GOCACHE=/tmp/.cache/go-build /usr/bin/go build %s main.go",
             Environment = new Dictionary<string, string>
             {
                 ["GOCACHE"] = "/tmp/.cache/go-build", ["GOPATH"] = "/tmp/go", ["GO111MODULE"] = "off", ["CGO_ENABLED"] = "0",
             },
         },
-        new()
-        {
-            Id = 61, Name = "Haskell (GHC {version})", SourceFile = "main.hs",
-            Tools = Tool("ghc", "/usr/bin/ghc"), VersionProbe = ("ghc", ["--numeric-version"]),
-            Compile = ["{ghc}", "{options}", "main.hs"], CompileDisplay = "/usr/bin/ghc %s main.hs",
-            Run = ["./main", "{args}"], RunDisplay = "./main",
-            // Debian keeps GHC's package database under /var/lib/ghc.
-            ReadOnlyPaths = Existing("/var/lib/ghc"),
-        },
-        new()
-        {
-            Id = 65, Name = "OCaml ({version})", SourceFile = "main.ml",
-            Tools = Tool("ocamlc", "/usr/bin/ocamlc"), VersionProbe = ("ocamlc", ["-version"]),
-            Compile = ["{ocamlc}", "{options}", "main.ml"], CompileDisplay = "/usr/bin/ocamlc %s main.ml",
-            Run = ["./a.out", "{args}"], RunDisplay = "./a.out",
-        },
-        new()
-        {
-            Id = 67, Name = "Pascal (FPC {version})", SourceFile = "main.pas",
-            Tools = Tool("fpc", "/usr/bin/fpc"), VersionProbe = ("fpc", ["-iV"]),
-            Compile = ["{fpc}", "{options}", "main.pas"], CompileDisplay = "/usr/bin/fpc %s main.pas",
-            Run = ["./main", "{args}"], RunDisplay = "./main",
-            ReadOnlyPaths = Existing("/etc/fpc.cfg"),
-        },
-        new()
-        {
-            Id = 69, Name = "Prolog (GNU Prolog {version})", SourceFile = "main.pro",
-            Tools = Tool("gplc", "/usr/bin/gplc"), VersionProbe = ("gplc", ["--version"]),
-            Compile = ["{gplc}", "--no-top-level", "{options}", "main.pro"], CompileDisplay = "/usr/bin/gplc --no-top-level %s main.pro",
-            Run = ["./main", "{args}"], RunDisplay = "./main",
-        },
-        new()
-        {
-            Id = 73, Name = "Rust ({version})", SourceFile = "main.rs",
-            Tools = Tool("rustc", "/usr/bin/rustc"), VersionProbe = ("rustc", ["--version"]),
-            Compile = ["{rustc}", "{options}", "main.rs"], CompileDisplay = "/usr/bin/rustc %s main.rs",
-            Run = ["./main", "{args}"], RunDisplay = "./main",
-        },
-        Clang(75, "C (Clang {version})", "clang", "main.c"),
-        Clang(76, "C++ (Clang {version})", "clang++", "main.cpp"),
-        new()
-        {
-            Id = 77, Name = "COBOL (GnuCOBOL {version})", SourceFile = "main.cob",
-            Tools = Tool("cobc", "/usr/bin/cobc"), VersionProbe = ("cobc", ["--version"]),
-            Compile = ["{cobc}", "-free", "-x", "{options}", "main.cob"], CompileDisplay = "/usr/bin/cobc -free -x %s main.cob",
-            Run = ["./main", "{args}"], RunDisplay = "./main",
-            ReadOnlyPaths = Existing("/etc/gnucobol"),
-        },
+        // Debian keeps GHC's package database under /var/lib/ghc.
+        Compiled(61, "Haskell (GHC {version})", "/usr/bin/ghc", ["--numeric-version"], "main.hs", "main") with { ReadOnlyPaths = Existing("/var/lib/ghc") },
+        Compiled(65, "OCaml ({version})", "/usr/bin/ocamlc", ["-version"], "main.ml", "a.out"),
+        Compiled(67, "Pascal (FPC {version})", "/usr/bin/fpc", ["-iV"], "main.pas", "main") with { ReadOnlyPaths = Existing("/etc/fpc.cfg") },
+        Compiled(69, "Prolog (GNU Prolog {version})", "/usr/bin/gplc", ["--version"], "main.pro", "main", before: ["--no-top-level"]),
+        Compiled(73, "Rust ({version})", "/usr/bin/rustc", ["--version"], "main.rs", "main"),
+        // clang++ is a link to clang that acts by the name it is started as.
+        Compiled(75, "C (Clang {version})", "/usr/bin/clang", ["--version"], "main.c", "a.out") with { KeepLinkNames = true },
+        Compiled(76, "C++ (Clang {version})", "/usr/bin/clang++", ["--version"], "main.cpp", "a.out") with { KeepLinkNames = true },
+        Compiled(77, "COBOL (GnuCOBOL {version})", "/usr/bin/cobc", ["--version"], "main.cob", "main", before: ["-free", "-x"])
+            with { ReadOnlyPaths = Existing("/etc/gnucobol") },
         ObjectiveC(),
     ];
 
-    private static LanguageDefinition Gcc(int id, string name, string compiler, string source) => new()
+    /// <summary>
+    /// Judge0's "<c>compiler [before] %s source</c>" then "<c>./program</c>": the options where
+    /// its <c>%s</c> is, the command-line arguments after the program.
+    /// </summary>
+    private static LanguageDefinition Compiled(int id, string name, string compiler, string[] versionArgs, string source, string program,
+        string[]? before = null, string[]? after = null) => new()
     {
         Id = id, Name = name, SourceFile = source,
-        Tools = Tool("cc", $"/usr/bin/{compiler}"), VersionProbe = ("cc", ["-dumpfullversion"]),
-        Compile = ["{cc}", "{options}", source], CompileDisplay = $"/usr/bin/{compiler} %s {source}",
-        Run = ["./a.out", "{args}"], RunDisplay = "./a.out",
-    };
-
-    private static LanguageDefinition Clang(int id, string name, string compiler, string source) => new()
-    {
-        Id = id, Name = name, SourceFile = source, KeepLinkNames = true,
-        Tools = Tool("cc", $"/usr/bin/{compiler}"), VersionProbe = ("cc", ["--version"]),
-        Compile = ["{cc}", "{options}", source], CompileDisplay = $"/usr/bin/{compiler} %s {source}",
-        Run = ["./a.out", "{args}"], RunDisplay = "./a.out",
+        Tools = Tool("cc", compiler), VersionProbe = ("cc", versionArgs),
+        Compile = ["{cc}", .. before ?? [], "{options}", .. after ?? [], source],
+        CompileDisplay = string.Join(' ', [compiler, .. before ?? [], "%s", source]),
+        Run = ["./" + program, "{args}"], RunDisplay = "./" + program,
     };
 
     /// <summary>

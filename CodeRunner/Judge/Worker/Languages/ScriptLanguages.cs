@@ -15,18 +15,8 @@ internal static class ScriptLanguages
             Tools = Tool("cat", "/usr/bin/cat"),
             Run = ["{cat}", "text.txt"], RunDisplay = "/bin/cat text.txt",
         },
-        new()
-        {
-            Id = 46, Name = "Bash ({version})", SourceFile = "script.sh",
-            Tools = Tool("bash", "/usr/bin/bash", "/bin/bash"), VersionProbe = ("bash", ["--version"]),
-            Run = ["{bash}", "script.sh", "{args}"], RunDisplay = "/bin/bash script.sh",
-        },
-        new()
-        {
-            Id = 55, Name = "Common Lisp (SBCL {version})", SourceFile = "script.lisp",
-            Tools = Tool("sbcl", "/usr/bin/sbcl"), VersionProbe = ("sbcl", ["--version"]),
-            Run = ["{sbcl}", "--script", "script.lisp", "{args}"], RunDisplay = "/usr/bin/sbcl --script script.lisp",
-        },
+        Interpreter(46, "Bash ({version})", ["/usr/bin/bash", "/bin/bash"], "script.sh", ["--version"]),
+        Interpreter(55, "Common Lisp (SBCL {version})", ["/usr/bin/sbcl"], "script.lisp", ["--version"], flags: ["--script"]),
         new()
         {
             Id = 57, Name = "Elixir ({version})", SourceFile = "script.exs",
@@ -45,12 +35,7 @@ internal static class ScriptLanguages
             Run = [.. BeamStart, "{escript}", "main.erl", "{args}"], RunDisplay = "/bin/sed -i '1s/^/\\n/' main.erl && /usr/bin/escript main.erl",
             Environment = Beam,
         },
-        new()
-        {
-            Id = 63, Name = "JavaScript (Node.js {version})", SourceFile = "script.js",
-            Tools = Tool("node", "/usr/bin/node", "/usr/bin/nodejs"), VersionProbe = ("node", ["--version"]),
-            Run = ["{node}", "script.js", "{args}"], RunDisplay = "/usr/bin/node script.js",
-        },
+        Interpreter(63, "JavaScript (Node.js {version})", ["/usr/bin/node", "/usr/bin/nodejs"], "script.js", ["--version"]),
         new()
         {
             Id = 64, Name = "Lua ({version})", SourceFile = "script.lua",
@@ -62,17 +47,12 @@ internal static class ScriptLanguages
             Compile = ["{luac}", "{options}", "script.lua"], CompileDisplay = "/usr/bin/luac5.4 %s script.lua",
             Run = ["{lua}", "./luac.out", "{args}"], RunDisplay = "/usr/bin/lua5.4 ./luac.out",
         },
-        new()
-        {
-            Id = 66, Name = "Octave ({version})", SourceFile = "script.m",
-            Tools = Tool("octave", "/usr/bin/octave-cli"), VersionProbe = ("octave", ["--version"]),
-            Run = ["{octave}", "-q", "--no-gui", "--no-history", "script.m", "{args}"], RunDisplay = "/usr/bin/octave-cli -q --no-gui --no-history script.m",
-            ReadOnlyPaths = Existing("/etc/octaverc"),
-        },
-        Interpreter(68, "PHP ({version})", "php", ["/usr/bin/php"], "script.php", ["--version"], Existing("/etc/php")),
-        Interpreter(70, "Python ({version})", "python2", ["/usr/bin/python2", "/usr/bin/python2.7"], "script.py", ["--version"]),
-        Interpreter(71, "Python ({version})", "python3", ["/usr/bin/python3"], "script.py", ["--version"]),
-        Interpreter(72, "Ruby ({version})", "ruby", ["/usr/bin/ruby"], "script.rb", ["--version"]),
+        Interpreter(66, "Octave ({version})", ["/usr/bin/octave-cli"], "script.m", ["--version"], flags: ["-q", "--no-gui", "--no-history"],
+            readOnly: Existing("/etc/octaverc")),
+        Interpreter(68, "PHP ({version})", ["/usr/bin/php"], "script.php", ["--version"], readOnly: Existing("/etc/php")),
+        Interpreter(70, "Python ({version})", ["/usr/bin/python2", "/usr/bin/python2.7"], "script.py", ["--version"]),
+        Interpreter(71, "Python ({version})", ["/usr/bin/python3"], "script.py", ["--version"]),
+        Interpreter(72, "Ruby ({version})", ["/usr/bin/ruby"], "script.rb", ["--version"]),
         new()
         {
             Id = 74, Name = "TypeScript ({version})", SourceFile = "script.ts",
@@ -81,21 +61,15 @@ internal static class ScriptLanguages
             Compile = ["{node}", "{tsc}", "{options}", "script.ts"], CompileDisplay = "/usr/bin/tsc %s script.ts",
             Run = ["{node}", "script.js", "{args}"], RunDisplay = "/usr/bin/node script.js",
         },
-        new()
-        {
-            Id = 80, Name = "R ({version})", SourceFile = "script.r",
-            Tools = Tool("rscript", "/usr/bin/Rscript"), VersionProbe = ("rscript", ["--version"]),
-            Run = ["{rscript}", "script.r", "{args}"], RunDisplay = "/usr/bin/Rscript script.r",
-            // R_HOME/etc is a link to /etc/R (Renviron, Rprofile.site).
-            ReadOnlyPaths = Existing("/etc/R"),
-        },
+        // R_HOME/etc is a link to /etc/R (Renviron, Rprofile.site).
+        Interpreter(80, "R ({version})", ["/usr/bin/Rscript"], "script.r", ["--version"], readOnly: Existing("/etc/R")),
         new()
         {
             Id = 82, Name = "SQL (SQLite {version})", SourceFile = "script.sql",
             Tools = Tool("sqlite3", "/usr/bin/sqlite3"), VersionProbe = ("sqlite3", ["--version"]),
             Run = ["{sqlite3}", "db.sqlite", ".read script.sql"], RunDisplay = "/bin/cat script.sql | /usr/bin/sqlite3 db.sqlite",
         },
-        Interpreter(85, "Perl ({version})", "perl", ["/usr/bin/perl"], "script.pl", ["-e", "print $^V"]),
+        Interpreter(85, "Perl ({version})", ["/usr/bin/perl"], "script.pl", ["-e", "print $^V"]),
     ];
 
     /// <summary>
@@ -111,12 +85,13 @@ internal static class ScriptLanguages
         ["ERL_FLAGS"] = "+S 2:2 +SDcpu 2:2 +SDio 2 +A 1",
     };
 
-    private static LanguageDefinition Interpreter(int id, string name, string token, string[] paths, string source, string[] versionArgs,
-        Func<IReadOnlyList<string>>? readOnly = null) => new()
+    /// <summary>Judge0's "<c>interpreter [flags] source</c>", the command-line arguments after the source.</summary>
+    private static LanguageDefinition Interpreter(int id, string name, string[] paths, string source, string[] versionArgs,
+        string[]? flags = null, Func<IReadOnlyList<string>>? readOnly = null) => new()
     {
         Id = id, Name = name, SourceFile = source,
-        Tools = Tool(token, paths), VersionProbe = (token, versionArgs),
-        Run = [$"{{{token}}}", source, "{args}"], RunDisplay = $"{paths[0]} {source}",
+        Tools = Tool("run", paths), VersionProbe = ("run", versionArgs),
+        Run = ["{run}", .. flags ?? [], source, "{args}"], RunDisplay = string.Join(' ', [paths[0], .. flags ?? [], source]),
         Environment = NoEnv,
         ReadOnlyPaths = readOnly ?? (() => []),
     };
