@@ -63,6 +63,7 @@ public sealed class SystemdUnitTests(PublishedBinary binary) : IClassFixture<Pub
         Assert.Equal("yes", settings["Delegate"]);
         Assert.Equal("no", settings["NoNewPrivileges"]);
         Assert.Equal("no", settings["RestrictNamespaces"]);
+        Assert.Equal("no", settings["ProtectHostname"]);
         Assert.Equal("no", settings["ProtectControlGroups"]);
         Assert.Equal("strict", settings["ProtectSystem"]);
         Assert.Equal("yes", settings["ProtectHome"]);
@@ -76,6 +77,7 @@ public sealed class SystemdUnitTests(PublishedBinary binary) : IClassFixture<Pub
         // setpriv applies the unit's CapabilityBoundingSet to the published binary, as systemd would.
         var caps = UnitSettings.For("judge-worker")["CapabilityBoundingSet"].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var boundingSet = "-all," + string.Join(',', caps.Select(c => "+" + c["CAP_".Length..].ToLowerInvariant()));
+        var uidBase = 80000 + Environment.ProcessId % 1000 * 8;
         var judge = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var workerHealth = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var start = new ProcessStartInfo("setpriv", [
@@ -86,7 +88,7 @@ public sealed class SystemdUnitTests(PublishedBinary binary) : IClassFixture<Pub
             "--set", $"Sandbox:BoxRoot={Path.Combine(_dir, "boxes")}",
             "--set", "Sandbox:CgroupName=coderunner-caps-" + Guid.NewGuid().ToString("N")[..8],
             "--set", "Sandbox:Slots=1",
-            "--set", $"Sandbox:UidBase={80000 + Environment.ProcessId % 1000 * 8}",
+            "--set", $"Sandbox:UidBase={uidBase}",
         ])
         {
             WorkingDirectory = _dir,
@@ -110,11 +112,20 @@ public sealed class SystemdUnitTests(PublishedBinary binary) : IClassFixture<Pub
             var hello = await Submit(http, 71, "import os\nprint('hello', os.getuid() != 0)");
             var c = await Submit(http, 50, "#include <stdio.h>\nint main(void) { puts(\"compiled\"); return 0; }");
             var memory = await Submit(http, 71, "x = bytearray(300 * 1024 * 1024)", "\"memory_limit\": 65536");
+            var userCaps = await Submit(http, 71, "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('CapBnd:')][0])");
 
             Assert.True(hello.GetProperty("status").GetProperty("id").GetInt32() == 3, hello + Log());
             Assert.Equal("hello True\n", hello.GetProperty("stdout").GetString());
             Assert.Equal("compiled\n", c.GetProperty("stdout").GetString());
             Assert.Equal("Memory limit exceeded", memory.GetProperty("message").GetString());
+            // User code keeps none of the worker's capabilities, not even in its bounding set.
+            Assert.True(userCaps.GetProperty("status").GetProperty("id").GetInt32() == 3, userCaps + Log());
+            Assert.Equal("0000000000000000\n", userCaps.GetProperty("stdout").GetString());
+            Assert.DoesNotContain("failed dropping bounding set", Log());
+            // Nor does anything outside bwrap's namespaces that runs as a slot's uid (the slot's launcher).
+            var slotProcesses = SlotProcesses(uidBase);
+            Assert.NotEmpty(slotProcesses);
+            Assert.All(slotProcesses, p => Assert.True(p.CapBnd == 0, $"pid {p.Pid} ({p.Name}) runs as the slot uid with bounding set {p.CapBnd:x}"));
             var bounding = File.ReadAllLines($"/proc/{worker.Id}/status").Single(l => l.StartsWith("CapBnd:"));
             Assert.Equal(Mask(caps), ulong.Parse(bounding.Split('\t')[1], NumberStyles.HexNumber));
         }
@@ -126,6 +137,29 @@ public sealed class SystemdUnitTests(PublishedBinary binary) : IClassFixture<Pub
                 worker.Kill();
             }
         }
+    }
+
+    private static List<(int Pid, string Name, ulong CapBnd)> SlotProcesses(int uidBase)
+    {
+        var found = new List<(int, string, ulong)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var status = File.ReadAllLines(Path.Combine(dir, "status"));
+                var uid = int.Parse(status.Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t')[1], CultureInfo.InvariantCulture);
+                if (uid >= uidBase && uid < uidBase + 8)
+                {
+                    found.Add((int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture), status[0].Split('\t')[1],
+                        ulong.Parse(status.Single(l => l.StartsWith("CapBnd:", StringComparison.Ordinal)).Split('\t')[1], NumberStyles.HexNumber)));
+                }
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Not a process, or gone meanwhile.
+            }
+        }
+        return found;
     }
 
     private static async Task<JsonElement> Submit(HttpClient http, int language, string source, string extra = "")

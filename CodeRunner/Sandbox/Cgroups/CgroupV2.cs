@@ -30,6 +30,20 @@ internal sealed class CgroupV2 : ICgroupHierarchy
         {
             var leaf = Path.Combine(baseDir, SupervisorLeaf);
             Directory.CreateDirectory(leaf);
+            // Every process of the service, not only this one: one left behind (a shell an
+            // ExecStartPre or an operator started in the unit) makes enabling controllers below
+            // fail with EBUSY (cgroup v2's no-internal-processes rule). This one last.
+            foreach (var pid in CgroupFiles.ReadPids(Path.Combine(baseDir, "cgroup.procs")).Where(p => p != Environment.ProcessId))
+            {
+                try
+                {
+                    CgroupFiles.Write(Path.Combine(leaf, "cgroup.procs"), pid);
+                }
+                catch (IOException)
+                {
+                    // Exited meanwhile (ESRCH).
+                }
+            }
             CgroupFiles.Write(Path.Combine(leaf, "cgroup.procs"), Environment.ProcessId);
         }
         parent = Path.Combine(baseDir, name);
