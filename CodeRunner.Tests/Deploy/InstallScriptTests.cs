@@ -36,7 +36,7 @@ public sealed class InstallScriptTests(PublishedBinary binary) : IClassFixture<P
         Assert.Equal(("/var/lib/coderunner", "/usr/sbin/nologin"), (fields[5], fields[6]));
         var state = Path.Combine(_prefix, "var", "lib", "coderunner");
         Assert.Equal((int.Parse(fields[2]), int.Parse(fields[3])), DeployPaths.Owner(state));
-        Assert.Equal("750", DeployPaths.Mode(state));
+        Assert.Equal("751", DeployPaths.Mode(state));
 
         var etc = Path.Combine(_prefix, "etc", "coderunner");
         Assert.Equal("700", DeployPaths.Mode(etc));

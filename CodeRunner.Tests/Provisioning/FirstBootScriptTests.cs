@@ -47,7 +47,7 @@ public sealed class FirstBootScriptTests(PublishedBinary binary) : IClassFixture
             File.ReadAllLines(env));
 
         Assert.Contains(File.ReadAllLines(Path.Combine(_prefix, "etc", "passwd")), l => l.StartsWith("coderunner:"));
-        Assert.Equal("750", DeployPaths.Mode(Path.Combine(_prefix, "var", "lib", "coderunner")));
+        Assert.Equal("751", DeployPaths.Mode(Path.Combine(_prefix, "var", "lib", "coderunner")));
         DeployPaths.AssertUnitsInstalledAndEnabled(_prefix, "judge-server");
     }
 
