@@ -36,6 +36,9 @@ public sealed class CgroupV2Tests : IDisposable
         var service = Path.Combine(root, "system.slice", "coderunner@judge-worker.service");
         Directory.CreateDirectory(service);
         File.WriteAllText(Path.Combine(service, "cgroup.subtree_control"), "");
+        // The worker and another process of the service (moving both is checked in the VM: a
+        // file here keeps only the last pid written, which must be the worker's).
+        File.WriteAllText(Path.Combine(service, "cgroup.procs"), $"4194303\n{Environment.ProcessId}\n");
         var ownCgroup = Path.Combine(root, "self-cgroup");
         File.WriteAllText(ownCgroup, "0::/system.slice/coderunner@judge-worker.service\n");
 
