@@ -7,7 +7,8 @@ namespace CodeRunner.Judge.Worker.Languages;
 /// (<c>{jvm_memory}</c>) and given half of it for its heap, so a Judge0 default of 128 MB holds
 /// the VM and the heap collects before the cgroup would kill it; the serial collector and shared
 /// class data keep the VM small and quick to start. Compilers (their own launch scripts) read
-/// <see cref="CompilerOptions"/> from JAVA_OPTS: the quick JIT tier, a 256 MB heap.
+/// <see cref="CompilerOptions"/> from JAVA_OPTS: the quick JIT tier, a 256 MB heap. The JDK's
+/// /etc/java-* the sandbox binds for every run (SandboxOptions.EffectiveEtcPaths).
 /// </summary>
 internal static class JvmLanguages
 {
@@ -16,8 +17,6 @@ internal static class JvmLanguages
     private static readonly string[] RunFlags = ["-XX:+UseSerialGC", "-Xshare:auto", "{jvm_memory}", "-XX:MaxRAMPercentage=50"];
 
     private static readonly Dictionary<string, string> CompilerEnvironment = new() { ["JAVA_OPTS"] = CompilerOptions };
-
-    private static Func<IReadOnlyList<string>> JavaConfig => () => Directory.Exists("/etc") ? Directory.GetDirectories("/etc", "java-*") : [];
 
     public static IEnumerable<LanguageDefinition> All =>
     [
@@ -28,7 +27,6 @@ internal static class JvmLanguages
             VersionProbe = ("javac", ["-version"]),
             Compile = ["{javac}", "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xshare:auto", "{options}", "Main.java"], CompileDisplay = "/usr/bin/javac %s Main.java",
             Run = ["{java}", .. RunFlags, "Main", "{args}"], RunDisplay = "/usr/bin/java Main",
-            ReadOnlyPaths = JavaConfig,
         },
         new()
         {
@@ -42,7 +40,7 @@ internal static class JvmLanguages
             Compile = ["{kotlinc}", "{options}", "Main.kt"], CompileDisplay = "/usr/bin/kotlinc %s Main.kt",
             // What `kotlin MainKt` runs, without its launcher script's second JVM start-up path.
             Run = ["{java}", .. RunFlags, "-cp", ".:{stdlib}", "MainKt", "{args}"], RunDisplay = "/usr/bin/kotlin MainKt",
-            Environment = CompilerEnvironment, ReadOnlyPaths = JavaConfig,
+            Environment = CompilerEnvironment,
         },
         new()
         {
@@ -55,7 +53,7 @@ internal static class JvmLanguages
             VersionFromPathOf = "library",
             Compile = ["{scalac}", "{options}", "Main.scala"], CompileDisplay = "/usr/bin/scalac %s Main.scala",
             Run = ["{java}", .. RunFlags, "-cp", ".:{library}", "Main", "{args}"], RunDisplay = "/usr/bin/scala Main",
-            Environment = CompilerEnvironment, ReadOnlyPaths = JavaConfig,
+            Environment = CompilerEnvironment,
         },
         new()
         {
@@ -64,7 +62,6 @@ internal static class JvmLanguages
             VersionFromPathOf = "clojure",
             // Clojure compiles its core at every start: the quick JIT tier halves that (2.1 s to 0.9 s CPU).
             Run = ["{java}", .. RunFlags, "-XX:TieredStopAtLevel=1", "-jar", "{clojure}", "main.clj", "{args}"], RunDisplay = "/usr/bin/java -jar /usr/share/java/clojure.jar main.clj",
-            ReadOnlyPaths = JavaConfig,
         },
         new()
         {
@@ -75,7 +72,7 @@ internal static class JvmLanguages
             Run = ["{java}", .. RunFlags, "-cp", ".:/usr/share/groovy/lib/*", "script", "{args}"],
             RunDisplay = "/usr/bin/java -cp \".:/usr/share/groovy/lib/*\" script",
             Environment = CompilerEnvironment,
-            ReadOnlyPaths = () => [.. JavaConfig(), .. Existing("/etc/groovy")()],
+            ReadOnlyPaths = Existing("/etc/groovy"),
         },
     ];
 }

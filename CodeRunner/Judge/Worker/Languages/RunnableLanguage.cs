@@ -41,11 +41,8 @@ internal sealed class RunnableLanguage(
                 case "{jvm_memory}":
                     argv.Add($"-XX:MaxRAM={memoryKb}k");
                     break;
-                case ['{', .., '}'] when tools.TryGetValue(part[1..^1], out var path):
-                    argv.Add(path);
-                    break;
                 case var text when text.Contains('{'):
-                    // A tool inside a longer entry, e.g. a class path ".:{stdlib}".
+                    // A tool, alone ("{java}") or inside a longer entry (a class path ".:{stdlib}").
                     argv.Add(tools.Aggregate(text, (t, tool) => t.Replace("{" + tool.Key + "}", tool.Value, StringComparison.Ordinal)));
                     break;
                 default:

@@ -28,39 +28,26 @@ internal sealed partial class ToolchainDetector(ILogger<ToolchainDetector> logge
         var tools = new Dictionary<string, string>();
         foreach (var (token, candidates) in definition.Tools)
         {
-            var path = candidates.Where(c => c.Length > 0)
-                .Select(c => Resolve(c) is { } real && (!definition.KeepLinkNames || c.StartsWith("/usr/", StringComparison.Ordinal)) ? (definition.KeepLinkNames ? c : real) : null)
-                .FirstOrDefault(p => p is not null);
+            var path = candidates.Where(c => c.Length > 0).Select(c => Locate(c, definition.KeepLinkNames)).FirstOrDefault(p => p is not null);
             if (path is null)
             {
                 return null;
             }
             tools[token] = path;
         }
-        var version = "";
-        if (definition.VersionFromPathOf is { } named)
+        // Null: the language has no version to show (Plain Text); empty: its toolchain showed none.
+        var version = definition.VersionFromPathOf is { } named ? VersionPattern().Match(Path.GetFileName(tools[named])).Value
+            : definition.VersionFromManifestOf is { } jar ? JarVersion(tools[jar])
+            : definition.VersionProbe is var (tool, args) ? await ProbeVersionAsync(tools[tool], args, definition.VersionPattern, ct)
+            : null;
+        if (version is "")
         {
-            version = VersionPattern().Match(Path.GetFileName(tools[named])).Value;
-        }
-        else if (definition.VersionFromManifestOf is { } jar)
-        {
-            version = JarVersion(tools[jar]);
-        }
-        else if (definition.VersionProbe is var (tool, args))
-        {
-            version = await ProbeVersionAsync(tools[tool], args, definition.VersionPattern, ct);
-        }
-        if (definition.VersionFromPathOf is not null || definition.VersionFromManifestOf is not null || definition.VersionProbe is not null)
-        {
-            if (version.Length == 0)
-            {
-                logger.LogWarning("Language {Id}: its toolchain is present but showed no version; skipped", definition.Id);
-                return null;
-            }
+            logger.LogWarning("Language {Id}: its toolchain is present but showed no version; skipped", definition.Id);
+            return null;
         }
         var info = new Language(
             definition.Id,
-            definition.Name.Replace("{version}", version),
+            definition.Name.Replace("{version}", version ?? ""),
             IsArchived: false,
             definition.SourceFile,
             definition.CompileDisplay,
@@ -82,6 +69,20 @@ internal sealed partial class ToolchainDetector(ILogger<ToolchainDetector> logge
         {
             return "";
         }
+    }
+
+    /// <summary>
+    /// A tool's path for argv: the real file behind it, or (a multi-call program acting by its name)
+    /// the path itself when it lives in /usr; null when missing or outside /usr.
+    /// </summary>
+    private static string? Locate(string candidate, bool keepLinkName)
+    {
+        var real = Resolve(candidate);
+        if (real is null || !keepLinkName)
+        {
+            return real;
+        }
+        return candidate.StartsWith("/usr/", StringComparison.Ordinal) ? candidate : null;
     }
 
     /// <summary>The real file behind a path, or null when missing or outside /usr.</summary>
