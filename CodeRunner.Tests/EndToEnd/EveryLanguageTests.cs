@@ -48,7 +48,7 @@ public sealed class EveryLanguageTests(JudgeCluster cluster)
         Assert.True(StatusOf(accepted) == 3, $"{listed[id]}: {Describe(accepted)}");
         // What a strict client modelling 1.13.1's submission reads from fields=*: nothing more, nothing less.
         Assert.Equal(Judge.Server.ConformanceTests.StarFields, accepted.Select(p => p.Key));
-        Assert.Equal("hello world\n", Text(accepted, "stdout"));
+        Assert.Equal(HelloOutput, Text(accepted, "stdout"));
         Assert.Equal(id, accepted["language"]!["id"]!.GetValue<int>());
         if (fails is not null)
         {
@@ -116,13 +116,19 @@ public sealed class EveryLanguageTests(JudgeCluster cluster)
         JsonNode.Parse(await cluster.App.Judge.GetStringAsync("/languages"))!.AsArray()
             .ToDictionary(l => l!["id"]!.GetValue<int>(), l => l!["name"]!.GetValue<string>());
 
-    private Task<JsonObject> RunAsync(int id, string source, string? extra) => cluster.RunAsync(extra is null
+    private Task<JsonObject> RunAsync(int id, string source, string? extra) => cluster.RunAsync(Body(id, source, extra));
+
+    /// <summary>The submission of one of a language's programs, read from stdin "world" (hello.* greets it).</summary>
+    internal static object Body(int id, string source, string? extra) => extra is null
         ? new { language_id = id, source_code = source, stdin = Stdin }
-        : (object)new { language_id = id, source_code = "", stdin = Stdin, additional_files = extra });
+        : new { language_id = id, source_code = "", stdin = Stdin, additional_files = extra };
 
-    private sealed record LanguagePrograms(string Hello, string? Fails, string? Broken, string? AdditionalFiles = null, string? FailingFiles = null, string? BrokenFiles = null);
+    /// <summary>What hello.* prints for <see cref="Body"/>'s stdin.</summary>
+    internal const string HelloOutput = "hello world\n";
 
-    private static LanguagePrograms Programs(int id)
+    internal sealed record LanguagePrograms(string Hello, string? Fails, string? Broken, string? AdditionalFiles = null, string? FailingFiles = null, string? BrokenFiles = null);
+
+    internal static LanguagePrograms Programs(int id)
     {
         if (id == 89)
         {

@@ -34,7 +34,7 @@ public sealed class LimitTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
         var outcome = await sandbox.RunAsync(["/usr/bin/bash", "-c", "f() { f | f & }; f; sleep 2; echo survived"], limits: SandboxFixture.Limits(wall: 3, processes: 16));
         var after = await sandbox.RunAsync(["/bin/sh", "-c", "echo fine"]);
 
-        Assert.True(outcome.WallTime < 6, SandboxFixture.Describe(outcome));
+        Assert.True(outcome.WallTime < SandboxFixture.Seconds(6), SandboxFixture.Describe(outcome));
         var events = Path.Combine("/sys/fs/cgroup/pids", sandbox.Options.CgroupName, "slot0", "pids.events");
         if (File.Exists(events))
         {
@@ -64,7 +64,7 @@ public sealed class LimitTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
 
         Assert.True(outcome.Termination == SandboxTermination.OutputLimit, SandboxFixture.Describe(outcome));
         Assert.Equal(100 * 1024, (onStderr ? outcome.Stderr : outcome.Stdout).Length);
-        Assert.True(outcome.WallTime < 3, SandboxFixture.Describe(outcome));
+        Assert.True(outcome.WallTime < SandboxFixture.Seconds(3), SandboxFixture.Describe(outcome));
     }
 
     [Theory]
@@ -99,25 +99,25 @@ public sealed class LimitTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
 
         Assert.True(outcome.Termination == SandboxTermination.WallTimeLimit, SandboxFixture.Describe(outcome));
         // At about the limit, not after the 30 s sleep (slack for a loaded machine).
-        Assert.InRange(outcome.WallTime, 1.0, 3.0);
+        Assert.InRange(outcome.WallTime, SandboxFixture.Seconds(1), SandboxFixture.Seconds(3));
     }
 
     [Fact]
     public async Task Given_a_CPU_spin_Then_it_is_killed_with_CpuTimeLimit()
     {
-        var outcome = await sandbox.RunAsync(["/usr/bin/python3", "-c", "while True: pass"], limits: new SandboxLimits(1, 0.5, 10, 256 * 1024, 65536, 16, 1024));
+        var outcome = await sandbox.RunAsync(["/usr/bin/python3", "-c", "while True: pass"], limits: new SandboxLimits(SandboxFixture.Seconds(1), SandboxFixture.Seconds(0.5), SandboxFixture.Seconds(10), 256 * 1024, 65536, 16, 1024));
 
         Assert.True(outcome.Termination == SandboxTermination.CpuTimeLimit, SandboxFixture.Describe(outcome));
-        Assert.InRange(outcome.Time, 1.5, 2.2);
+        Assert.InRange(outcome.Time, SandboxFixture.Seconds(1.5), SandboxFixture.Seconds(2.2));
         // Killed by the CPU limit, long before the wall limit (10 s); on a loaded machine 1.5 s of CPU takes longer than 1.5 s.
-        Assert.True(outcome.WallTime < 8, SandboxFixture.Describe(outcome));
+        Assert.True(outcome.WallTime < SandboxFixture.Seconds(8), SandboxFixture.Describe(outcome));
     }
 
     [Fact]
     public async Task Given_a_CPU_use_over_CpuTime_but_under_the_extra_Then_it_finishes_yet_reports_CpuTimeLimit()
     {
-        var outcome = await sandbox.RunAsync(["/usr/bin/python3", "-c", "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.7: pass\nprint('done')"],
-            limits: new SandboxLimits(0.4, 1, 10, 256 * 1024, 65536, 16, 1024));
+        var outcome = await sandbox.RunAsync(["/usr/bin/python3", "-c", FormattableString.Invariant($"import time\nt = time.process_time()\nwhile time.process_time() - t < {SandboxFixture.Seconds(0.7)}: pass\nprint('done')")],
+            limits: new SandboxLimits(SandboxFixture.Seconds(0.4), SandboxFixture.Seconds(1), SandboxFixture.Seconds(10), 256 * 1024, 65536, 16, 1024));
 
         Assert.True(outcome.Termination == SandboxTermination.CpuTimeLimit, SandboxFixture.Describe(outcome));
         Assert.Equal("done\n", SandboxFixture.Text(outcome.Stdout));
@@ -128,11 +128,11 @@ public sealed class LimitTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
     {
         var outcomes = await sandbox.RunAsync(
             [("main.c", "#include </dev/random>\nint main(){}")],
-            new SandboxRun(["/usr/bin/gcc", "main.c", "-o", "a.out"], null, new SandboxLimits(2, 0.5, 4, 256 * 1024, 65536, 32, 1024)));
+            new SandboxRun(["/usr/bin/gcc", "main.c", "-o", "a.out"], null, new SandboxLimits(SandboxFixture.Seconds(2), SandboxFixture.Seconds(0.5), SandboxFixture.Seconds(4), 256 * 1024, 65536, 32, 1024)));
 
         var outcome = outcomes[0];
         // cc1 keeps the endless input in memory, so the memory limit often wins the race with the clocks.
         Assert.True(outcome.Termination is SandboxTermination.CpuTimeLimit or SandboxTermination.WallTimeLimit or SandboxTermination.MemoryLimit or SandboxTermination.OutputLimit, SandboxFixture.Describe(outcome));
-        Assert.True(outcome.WallTime < 6, SandboxFixture.Describe(outcome));
+        Assert.True(outcome.WallTime < SandboxFixture.Seconds(6), SandboxFixture.Describe(outcome));
     }
 }

@@ -38,8 +38,20 @@ public sealed class SandboxFixture : IDisposable
 
     public int Uid => Options.UidBase;
 
+    /// <summary>
+    /// How much slower this machine is than the one these limits were set for: the platform VM
+    /// under software emulation sets CODERUNNER_TEST_TIME_SCALE (default 1). Every time limit and
+    /// every bound on a measured time in these tests is multiplied by it, so the same tests prove
+    /// the same behaviour there.
+    /// </summary>
+    public static readonly double TimeScale =
+        double.TryParse(Environment.GetEnvironmentVariable("CODERUNNER_TEST_TIME_SCALE"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var scale) && scale >= 1 ? scale : 1;
+
+    /// <summary>A duration of these tests on this machine: <paramref name="seconds"/> × <see cref="TimeScale"/>.</summary>
+    public static double Seconds(double seconds) => seconds * TimeScale;
+
     public static SandboxLimits Limits(double cpu = 2, double wall = 6, long memoryMb = 256, int processes = 64, long fileKb = 1024) =>
-        new(cpu, 0.5, wall, memoryMb * 1024, 64 * 1024, processes, fileKb);
+        new(Seconds(cpu), Seconds(0.5), Seconds(wall), memoryMb * 1024, 64 * 1024, processes, fileKb);
 
     /// <summary>Writes the files into a fresh box, runs each command in turn, returns every outcome.</summary>
     public async Task<SandboxOutcome[]> RunAsync((string Name, string Content)[] files, params SandboxRun[] runs)

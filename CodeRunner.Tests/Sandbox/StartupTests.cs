@@ -57,16 +57,20 @@ public sealed class StartupTests
         var id = Guid.NewGuid().ToString("N")[..8];
         var root = Path.Combine("/tmp", $"coderunner-sandbox-test-{id}");
         var options = new SandboxOptions { BoxRoot = Path.Combine(root, "boxes"), CgroupName = $"coderunner-test-{id}", Slots = 1, UidBase = 63600, SelfTest = false };
-        var slotProcs = Path.Combine("/sys/fs/cgroup/pids", options.CgroupName, "slot0", "cgroup.procs");
-        Directory.CreateDirectory(Path.GetDirectoryName(slotProcs)!);
+        // The slot's cgroup where this machine keeps it (v1: the pids hierarchy; v2: below this
+        // process's own cgroup), as a worker killed with SIGKILL leaves it.
+        var slotProcs = CodeRunner.Sandbox.Cgroups.CgroupDetection.Open(options.Cgroup, options.CgroupName).Slot(0).ProcsFiles;
         using var orphan = System.Diagnostics.Process.Start("sleep", "600");
-        File.WriteAllText(slotProcs, orphan.Id.ToString());
+        foreach (var procs in slotProcs)
+        {
+            File.WriteAllText(procs, orphan.Id.ToString());
+        }
 
         var sandbox = BwrapSandbox.Create(options);
         try
         {
             Assert.True(orphan.WaitForExit(5000), "the orphan outlived the new sandbox's start");
-            Assert.DoesNotContain(orphan.Id.ToString(), File.ReadAllText(slotProcs).Split('\n'));
+            Assert.All(slotProcs, procs => Assert.DoesNotContain(orphan.Id.ToString(), File.ReadAllText(procs).Split('\n')));
         }
         finally
         {

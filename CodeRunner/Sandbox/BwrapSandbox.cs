@@ -50,7 +50,7 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
             // A worker killed with SIGKILL leaves its runs behind in the slot cgroups (on v1 they are
             // outside the service's cgroup, so systemd does not end them): the next worker ends them.
             slots[i].KillAndWaitEmpty();
-            if (options.Launcher && cgroups.Version == "v1")
+            if (options.Launcher)
             {
                 slots[i].Launcher = new SlotLauncher(options, i, options.UidBase + i, slots[i].Cgroup.ProcsFiles);
             }

@@ -27,8 +27,8 @@ internal sealed class SandboxOptions
     public string LauncherShell { get; set; } = "/bin/bash";
 
     /// <summary>
-    /// cgroup v1: one long-lived launcher per slot, already in the slot's cgroups, network
-    /// namespace and uid (see Bwrap/SlotLauncher). False, or cgroup v2: every run goes
+    /// One long-lived launcher per slot (cgroup v1 and v2), already in the slot's cgroups, network
+    /// namespace and uid (see Bwrap/SlotLauncher). False: every run goes
     /// sh → setpriv → bwrap --unshare-all.
     /// </summary>
     public bool Launcher { get; set; } = true;

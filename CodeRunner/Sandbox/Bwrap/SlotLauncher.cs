@@ -5,8 +5,8 @@ using CodeRunner.Sandbox.Native;
 namespace CodeRunner.Sandbox.Bwrap;
 
 /// <summary>
-/// The long-lived launcher of one slot (cgroup v1): a bash loop started once, already inside the
-/// slot's cgroups (no per-run cgroup attach, which costs 5–15 ms when cold on v1), in an empty
+/// The long-lived launcher of one slot: a bash loop started once, already inside the slot's
+/// cgroups (no per-run cgroup attach, which costs 5–15 ms when cold on v1), in an empty
 /// network namespace of its own whose loopback is down (no per-run namespace create and teardown),
 /// as the slot uid with no capabilities, no groups and no_new_privs (no per-run setpriv exec).
 /// A run is one fork of the loop, rlimits set by builtins, and an exec of bwrap, whose sandbox
@@ -14,6 +14,10 @@ namespace CodeRunner.Sandbox.Bwrap;
 /// `mapfile` and exec'd as an array; the control line the host writes holds numbers only.
 /// Per-run stdout, stderr and status go through FIFOs in a root-owned control folder (the host
 /// opens their read ends first); stdin is a root-owned file there.
+/// On cgroup v2 the launcher shares the slot's leaf cgroup with the runs, so a run is never ended
+/// with cgroup.kill (it would end the launcher too): <see cref="SandboxSlot.KillRun"/> kills every
+/// pid but the launcher's until the slot holds only it, and pids.max bounds what a fork bomb can
+/// add meanwhile, as on v1.
 /// </summary>
 internal sealed unsafe class SlotLauncher : IDisposable
 {
