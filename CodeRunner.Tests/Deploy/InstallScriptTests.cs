@@ -49,6 +49,27 @@ public sealed class InstallScriptTests(PublishedBinary binary) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Given_role_all_When_installed_twice_Then_its_unit_takes_the_client_and_worker_drop_ins_its_env_file_is_roles_all_and_nothing_changes_the_second_time()
+    {
+        var first = await Install("--role", "all", "--binary", FakeBinary("all"), "--version", "1.0.0");
+        var afterFirst = Snapshot(_prefix);
+        var second = await Install("--role", "all", "--binary", FakeBinary("all"), "--version", "1.0.0");
+
+        Assert.True(first.ExitCode == 0, DeployPaths.Describe(first));
+        Assert.True(second.ExitCode == 0, DeployPaths.Describe(second));
+        Assert.Equal(afterFirst, Snapshot(_prefix));
+        var dropIns = Path.Combine(_prefix, "etc", "systemd", "system", "coderunner@all.service.d");
+        Assert.Equal(["client-override.conf", "judge-worker-override.conf"], Directory.GetFiles(dropIns).Select(Path.GetFileName).Order());
+        foreach (var role in new[] { "client", "judge-worker" })
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(DeployPaths.Systemd, $"coderunner@{role}.service.d", "override.conf")),
+                File.ReadAllText(Path.Combine(dropIns, $"{role}-override.conf")));
+        }
+        Assert.Equal(File.ReadAllText(Path.Combine(DeployPaths.Root, "roles", "all.env")), File.ReadAllText(Path.Combine(_prefix, "etc", "coderunner", "all.env")));
+        DeployPaths.AssertUnitsInstalledAndEnabled(_prefix, "all");
+    }
+
+    [Fact]
     public async Task Given_an_installed_release_When_a_new_version_is_installed_and_rolled_back_Then_the_log_gains_one_line_per_change()
     {
         var v1 = FakeBinary("one");

@@ -61,6 +61,8 @@ public sealed class SystemdUnitTests(PublishedBinary binary) : IClassFixture<Pub
 
         Assert.Equal("root", settings["User"]);
         Assert.Equal("yes", settings["Delegate"]);
+        // On stop only the worker is signalled (it hands back its runs); the runs in its subtree are not.
+        Assert.Equal("mixed", settings["KillMode"]);
         Assert.Equal("no", settings["NoNewPrivileges"]);
         Assert.Equal("no", settings["RestrictNamespaces"]);
         Assert.Equal("no", settings["ProtectHostname"]);

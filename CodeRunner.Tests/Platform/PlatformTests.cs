@@ -43,7 +43,12 @@ public sealed class PlatformTests(VmFixture vm)
         var page = await http.GetAsync(vm.IdeUrl);
         Assert.Equal(200, (int)page.StatusCode);
         Assert.Contains("<html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-        var languages = JsonNode.Parse(await http.GetStringAsync(new Uri(vm.IdeUrl, "/api/languages")))!.AsArray();
+        // As the IDE does: an anonymous session from the runner behind it, then the languages.
+        var session = await http.PostAsync(new Uri(vm.IdeUrl, "/api/sessions"), new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(session.IsSuccessStatusCode, await session.Content.ReadAsStringAsync());
+        using var listing = new HttpRequestMessage(HttpMethod.Get, new Uri(vm.IdeUrl, "/api/languages"));
+        listing.Headers.Add("X-Session-Token", JsonNode.Parse(await session.Content.ReadAsStringAsync())!["token"]!.GetValue<string>());
+        var languages = JsonNode.Parse(await (await http.SendAsync(listing)).EnsureSuccessStatusCode().Content.ReadAsStringAsync())!.AsArray();
         Assert.Contains(languages, l => l!["id"]!.GetValue<int>() == 71);
     }
 

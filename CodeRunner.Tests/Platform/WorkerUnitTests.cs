@@ -134,16 +134,17 @@ public sealed class WorkerUnitTests(VmFixture vm)
     public async Task Given_submissions_queued_and_running_When_the_worker_unit_restarts_Then_every_one_finishes_Accepted()
     {
         await StartAsync();
-        var tokens = JsonNode.Parse(await vm.JudgeAsync("submit 16", """{"language_id": 71, "source_code": "import time\ntime.sleep(0.5)\nprint(input())", "stdin": "kept"}"""))!
+        var tokens = JsonNode.Parse(await vm.JudgeAsync("submit 20", """{"language_id": 71, "source_code": "import time\ntime.sleep(1)\nprint(input())", "stdin": "kept"}"""))!
             .AsArray().Select(t => t!.GetValue<string>()).ToArray();
-        // Restart once the first has finished and while most still wait or run.
-        await vm.InsideAsync($"for i in $(seq 1 600); do [ \"$(python3 /mnt/tests/Platform/Guest/judge.py status {tokens[0]})\" -ge 3 ] && exit 0; sleep 0.5; done; exit 1");
-        var finishedBefore = 0;
-        foreach (var token in tokens)
-        {
-            finishedBefore += int.Parse(await vm.JudgeAsync($"status {token}"), System.Globalization.CultureInfo.InvariantCulture) >= 3 ? 1 : 0;
-        }
-        await vm.InsideAsync($"systemctl restart {Unit}", timeoutSeconds: 120);
+        // In one go inside the guest: once the first has finished, count the finished and restart
+        // while most still wait or run.
+        var all = string.Join(' ', tokens);
+        var finishedBefore = int.Parse(await vm.InsideAsync($"""
+            judge="python3 /mnt/tests/Platform/Guest/judge.py"
+            $judge wait {tokens[0]} >/dev/null
+            $judge count {all}
+            systemctl restart {Unit}
+            """, timeoutSeconds: 900), System.Globalization.CultureInfo.InvariantCulture);
         var results = JsonNode.Parse(await vm.JudgeAsync("wait " + string.Join(' ', tokens)))!.AsArray().Select(r => r!.AsObject()).ToArray();
 
         Assert.True(finishedBefore < tokens.Length, "every submission had finished before the restart: the test proved nothing");

@@ -7,6 +7,8 @@ the guest's loopback, where the service listens, so the tests need no port of th
   judge.py submit [N]    POST the same way, print the tokens as a JSON list
   judge.py wait TOKEN... wait until each is final, print the results as a JSON list
   judge.py status TOKEN  print the status id now
+  judge.py count TOKEN...
+                         print how many are final now
 Results are read with fields=* and base64_encoded=false. The base URL is $JUDGE_URL (default
 http://127.0.0.1:2358). Polling ends after $JUDGE_WAIT seconds (default 600): exit 1.
 """
@@ -61,6 +63,8 @@ def main(args):
         print(json.dumps(wait(args[1:])))
     elif command == "status":
         print(result(args[1])["status"]["id"])
+    elif command == "count":
+        print(sum(1 for t in args[1:] if result(t)["status"]["id"] >= 3))
     else:
         sys.exit(__doc__)
 
