@@ -19,6 +19,7 @@ public sealed partial class ContainmentTests(VmFixture vm)
     public async Task Given_the_guest_on_cgroup_v2_Then_every_containment_test_passes_there_in_a_delegated_service()
     {
         vm.SkipUnlessBooted();
+        await vm.UseNoRolesAsync();
         var run = await vm.ShellAsync(
             "systemd-run --unit=coderunner-containment-$$ --quiet --wait --pipe --collect -p Delegate=yes -p WorkingDirectory=/root " +
             "--setenv=DOTNET_ROOT=/mnt/dotnet --setenv=HOME=/root --setenv=DOTNET_CLI_TELEMETRY_OPTOUT=1 --setenv=DOTNET_NOLOGO=1 " +

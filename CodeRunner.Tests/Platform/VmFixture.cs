@@ -22,7 +22,8 @@ public sealed class VmFixture : IAsyncLifetime
     public static readonly bool Enabled = Environment.GetEnvironmentVariable("CODERUNNER_VM_TESTS") == "1";
 
     /// <summary>The judge tier's stores for the split roles, local to the guest as managed databases are to a Droplet.</summary>
-    private const string PostgresUrl = "postgresql://coderunner:platform-tests@127.0.0.1:5432/coderunner";
+    /// <summary>With a minute to connect and two per command: under emulation a cold start is slow.</summary>
+    private const string PostgresUrl = "postgresql://coderunner:platform-tests@127.0.0.1:5432/coderunner?connect_timeout=60&Command%20Timeout=120";
 
     private const string RedisUrl = "redis://127.0.0.1:6379";
 
@@ -119,6 +120,7 @@ public sealed class VmFixture : IAsyncLifetime
     public async Task UseRoleAllAsync()
     {
         if (roles == "all") return;
+        roles = null;
         await InsideAsync("systemctl disable --now coderunner@judge-server coderunner@judge-worker 2>&1; systemctl enable --now coderunner@all 2>&1");
         await InsideAsync("/root/coderunner/scripts/install --role all --wait-ready --timeout 300", timeoutSeconds: 330);
         roles = "all";
@@ -134,6 +136,7 @@ public sealed class VmFixture : IAsyncLifetime
         // A setup that failed once fails every test that needs it at once, not after its timeouts again.
         Assert.True(splitFailure is null, splitFailure);
         splitFailure = "the split roles failed to start in an earlier test";
+        roles = null;
         await InsideAsync("systemctl disable --now coderunner@all 2>&1");
         await InsideAsync($$"""
             set -e
@@ -163,6 +166,16 @@ public sealed class VmFixture : IAsyncLifetime
         }
         roles = "split";
         splitFailure = null;
+    }
+
+    /// <summary>
+    /// No role running (every coderunner unit stopped, not disabled): the guest's two emulated
+    /// CPUs for a test that measures time, such as the containment suite.
+    /// </summary>
+    public async Task UseNoRolesAsync()
+    {
+        roles = null;
+        await InsideAsync("systemctl stop 'coderunner@*' 2>&1");
     }
 
     /// <summary>`systemctl reboot` in the guest; returns once ssh answers again from the new boot.</summary>
