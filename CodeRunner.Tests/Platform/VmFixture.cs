@@ -149,7 +149,7 @@ public sealed class VmFixture : IAsyncLifetime
             install -d -m 0700 /etc/coderunner
             for role in judge-server judge-worker; do
               if [ ! -f /etc/coderunner/$role.env ]; then
-                { cat /root/coderunner/roles/$role.env; echo POSTGRES_URL={{PostgresUrl}}; echo REDIS_URL={{RedisUrl}}
+                { cat /root/coderunner/roles/$role.env; echo 'POSTGRES_URL={{PostgresUrl}}'; echo 'REDIS_URL={{RedisUrl}}'
                   # Emulation is slower: Judge0's default and maximum time limits (compiles run under the maximum), stretched.
                   echo CPU_TIME_LIMIT={{5 * TimeScale}}; echo WALL_TIME_LIMIT={{10 * TimeScale}}
                   echo MAX_CPU_TIME_LIMIT={{15 * TimeScale}}; echo MAX_WALL_TIME_LIMIT={{20 * TimeScale}}
