@@ -110,6 +110,35 @@ public sealed class FeatureTests(JudgeCluster cluster)
         Assert.Equal("multi file\n", Text(result, "stdout"));
     }
 
+    // Judge0 1.13.1 (app/jobs/isolate_job.rb) writes the source file first, then extracts the zip
+    // with `unzip -n`, which never overwrites: an entry named like the source file, or a second
+    // entry of the same name, is skipped and the submission runs. Clients may rely on that.
+    [Fact]
+    public async Task Given_a_zip_entry_named_like_the_source_file_Then_the_source_code_runs_as_in_Judge0()
+    {
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 71, source_code = "print('from source_code', open('data.txt').read())",
+            additional_files = Zip.Base64(("script.py", "print('from the zip')"), ("data.txt", "kept")),
+        });
+
+        Assert.True(StatusOf(result) == 3, Describe(result));
+        Assert.Equal("from source_code kept\n", Text(result, "stdout"));
+    }
+
+    [Fact]
+    public async Task Given_a_zip_with_a_duplicate_entry_Then_the_first_one_is_extracted_as_in_Judge0()
+    {
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 71, source_code = "import os\nprint(open('data/x.txt').read(), open('y').read(), sorted(os.listdir('data')))",
+            additional_files = Zip.Base64(("data/x.txt", "first"), ("y", "file"), ("data/x.txt", "second"), ("y/z", "under a file"), ("data", "over a folder")),
+        });
+
+        Assert.True(StatusOf(result) == 3, Describe(result));
+        Assert.Equal("first file ['x.txt']\n", Text(result, "stdout"));
+    }
+
     [Fact]
     public async Task Given_zip_bomb_in_additional_files_Then_the_api_refuses_it_by_its_declared_size()
     {

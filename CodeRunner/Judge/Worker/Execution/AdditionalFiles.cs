@@ -6,16 +6,20 @@ namespace CodeRunner.Judge.Worker.Execution;
 /// <summary>
 /// Unpacks additional_files (a zip) into a fresh box before anything untrusted runs. Sizes are
 /// counted while inflating (a zip's headers can lie), entry names may not escape the box, and
-/// links are refused, so a zip bomb or a crafted archive stops with a clear message.
+/// links are refused, so a zip bomb or a crafted archive stops with a clear message. Like
+/// Judge0 1.13.1's <c>unzip -n</c>, nothing is overwritten: an entry whose path is taken (by the
+/// source file, an earlier entry, or a file where it needs a folder) is skipped.
 /// </summary>
 internal static class AdditionalFiles
 {
     public const int MaxEntries = 1000;
 
     /// <summary>Names of the files written, or an error message.</summary>
-    public static (IReadOnlyList<string> Files, string? Error) Extract(byte[] zip, IBox box, long maxExtractBytes)
+    /// <param name="inBox">Files the box holds already (the source file), which the zip cannot replace.</param>
+    public static (IReadOnlyList<string> Files, string? Error) Extract(byte[] zip, IBox box, long maxExtractBytes, IEnumerable<string> inBox)
     {
         var written = new List<string>();
+        var taken = new BoxPaths(inBox);
         try
         {
             using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
@@ -40,6 +44,10 @@ internal static class AdditionalFiles
                 {
                     return (written, $"additional_files: entry '{entry.FullName}' is a link");
                 }
+                if (!taken.TryAdd(name))
+                {
+                    continue;
+                }
                 using var content = new MemoryStream();
                 using (var input = entry.Open())
                 {
@@ -62,6 +70,43 @@ internal static class AdditionalFiles
         catch (InvalidDataException e)
         {
             return (written, $"additional_files: not a valid zip archive ({e.Message})");
+        }
+    }
+
+    /// <summary>Files and the folders they imply, as one extraction that never overwrites would leave them.</summary>
+    private sealed class BoxPaths
+    {
+        private readonly HashSet<string> files = new(StringComparer.Ordinal);
+        private readonly HashSet<string> folders = new(StringComparer.Ordinal);
+
+        public BoxPaths(IEnumerable<string> existing)
+        {
+            foreach (var name in existing)
+            {
+                TryAdd(name);
+            }
+        }
+
+        /// <summary>False when the name is a file or folder already, or one of its folders is a file.</summary>
+        public bool TryAdd(string name)
+        {
+            if (files.Contains(name) || folders.Contains(name))
+            {
+                return false;
+            }
+            var parents = new List<string>();
+            for (var slash = name.IndexOf('/'); slash > 0; slash = name.IndexOf('/', slash + 1))
+            {
+                var folder = name[..slash];
+                if (files.Contains(folder))
+                {
+                    return false;
+                }
+                parents.Add(folder);
+            }
+            files.Add(name);
+            folders.UnionWith(parents);
+            return true;
         }
     }
 

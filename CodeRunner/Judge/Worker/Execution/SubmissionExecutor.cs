@@ -139,31 +139,40 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
 
     private sealed record Preparation(bool Compile, string? Error);
 
-    /// <summary>Writes every input file into the fresh box; nothing untrusted has run yet.</summary>
+    /// <summary>
+    /// Writes every input file into the fresh box; nothing untrusted has run yet. As in Judge0
+    /// 1.13.1 (isolate_job.rb: the source file, then <c>unzip -n</c>), the source comes first and
+    /// additional_files never overwrite: an entry named like it, or a second entry of one name, is skipped.
+    /// </summary>
     private Preparation Prepare(IBox box, Submission submission, RunnableLanguage language)
     {
-        var files = new List<string>();
+        var inBox = new List<string>();
+        if (!language.Definition.IsMultiFile)
+        {
+            var source = submission.SourceCode ?? [];
+            box.WriteFile(language.Info.SourceFile, language.Definition.SourcePrefix is { Length: > 0 } prefix ? [.. prefix, .. source] : source,
+                executable: language.Definition.SourceIsExecutable);
+            inBox.Add(language.Info.SourceFile);
+            foreach (var (name, content) in language.ExtraFiles)
+            {
+                box.WriteFile(name, content);
+                inBox.Add(name);
+            }
+        }
+        IReadOnlyList<string> files = [];
         if (submission.AdditionalFiles is { Length: > 0 } zip)
         {
-            var (written, error) = AdditionalFiles.Extract(zip, box, options.MaxExtractSize * 1024L);
+            (files, var error) = AdditionalFiles.Extract(zip, box, options.MaxExtractSize * 1024L, inBox);
             if (error is not null)
             {
                 return new(false, error);
             }
-            files.AddRange(written);
         }
         if (language.Definition.IsMultiFile)
         {
             return files.Contains("run")
                 ? new(files.Contains("compile"), null)
                 : new(false, "Multi-file program: additional_files must contain a 'run' script");
-        }
-        var source = submission.SourceCode ?? [];
-        box.WriteFile(language.Info.SourceFile, language.Definition.SourcePrefix is { Length: > 0 } prefix ? [.. prefix, .. source] : source,
-            executable: language.Definition.SourceIsExecutable);
-        foreach (var (name, content) in language.ExtraFiles)
-        {
-            box.WriteFile(name, content);
         }
         return new(true, null);
     }
