@@ -144,6 +144,62 @@ public sealed partial class ClientServingTests : IAsyncLifetime
         Assert.Contains("rate limit exceeded", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("PUT", "/api/settings", """{"font_size":12,"theme":"<FF>"}""", "theme is not valid UTF-8")]
+    [InlineData("POST", "/api/submissions", """{"language_id":71,"source_code":"print(1)<ED A0 80>"}""", "source_code is not valid UTF-8")]
+    [InlineData("POST", "/api/submissions", """{"language_id":71,"<C3 28>":"print(1)"}""", "a property name is not valid UTF-8")]
+    public async Task Given_bytes_that_are_not_UTF8_in_an_api_body_Then_the_runners_400_naming_the_body_reaches_the_browser(string method, string path, string json, string message)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = NotUtf8.Json(json) };
+        request.Headers.Add("X-Session-Token", await SessionAsync());
+
+        var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal($"malformed JSON in request body: {message}", body.RootElement.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Given_a_40_MB_api_body_Then_413_naming_the_limit_whether_its_length_is_sent_or_not(bool chunked)
+    {
+        var token = await SessionAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/submissions") { Content = Large(40 * 1024 * 1024, chunked) };
+        request.Headers.Add("X-Session-Token", token);
+        request.Headers.TransferEncodingChunked = chunked;
+
+        var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("request body is larger than 1048576 bytes", body.RootElement.GetProperty("error").GetString());
+        // The client is still there for the next call.
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/health")).StatusCode);
+    }
+
+    /// <summary>A JSON submission of <paramref name="size"/> bytes, streamed (chunked) or with its length.</summary>
+    internal static HttpContent Large(int size, bool chunked)
+    {
+        var prefix = Encoding.UTF8.GetBytes("""{"language_id":71,"source_code":" """.TrimEnd());
+        var bytes = new byte[size];
+        Array.Fill(bytes, (byte)'a');
+        prefix.CopyTo(bytes, 0);
+        "\"}"u8.CopyTo(bytes.AsSpan(size - 2));
+        HttpContent content = chunked ? new StreamContent(new MemoryStream(bytes)) : new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private async Task<string> SessionAsync()
+    {
+        var created = await _http.PostAsync("/api/sessions", null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("token").GetString()!;
+    }
+
     [GeneratedRegex(@"<script(?![^>]*\bsrc=)[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InlineScript();
 
@@ -154,6 +210,32 @@ public sealed partial class ClientServingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("ready", await response.Content.ReadAsStringAsync());
+    }
+}
+
+public sealed class ClientBodyLimitTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Given_a_runner_with_a_lower_limit_than_the_client_Then_the_runners_413_reaches_the_browser(bool chunked)
+    {
+        var history = Path.Combine(Path.GetTempPath(), $"coderunner-client-{Guid.NewGuid():N}.db");
+        await using var app = await RunningApp.StartAsync(Roles.Client | Roles.Runner,
+            ("Runner:Sqlite", history), ("Runner:MaxRequestBytes", "1000"), ("Client:MaxRequestBytes", "50000000"));
+        using var http = new HttpClient { BaseAddress = app.ClientUrl };
+        var created = await http.PostAsync("/api/sessions", null);
+        using var session = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/submissions") { Content = ClientServingTests.Large(40 * 1024 * 1024, chunked) };
+        request.Headers.Add("X-Session-Token", session.RootElement.GetProperty("token").GetString());
+        request.Headers.TransferEncodingChunked = chunked;
+
+        var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("request body is larger than 1000 bytes", body.RootElement.GetProperty("error").GetString());
+        File.Delete(history);
     }
 }
 

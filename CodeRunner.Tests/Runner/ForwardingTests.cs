@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CodeRunner.Tests.Support;
 
 namespace CodeRunner.Tests.Runner;
 
@@ -202,6 +203,22 @@ public sealed class ForwardingTests(RunnerFixture fixture) : IClassFixture<Runne
 
         Assert.Equal(expected, response.StatusCode);
         Assert.False(string.IsNullOrEmpty((await RunnerStack.BodyAsync(response))["error"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("/submissions", """{"language_id":71,"source_code":"print(1)<FF>"}""", "source_code is not valid UTF-8")]
+    [InlineData("/submissions", """{"language_id":71,"source_code":"print(1)","<ED A0 80>":1}""", "a property name is not valid UTF-8")]
+    [InlineData("/submissions/batch", """{"submissions":[{"language_id":71,"source_code":"x","stdin":"<C3 28>"}]}""", "submissions[0].stdin is not valid UTF-8")]
+    public async Task Given_bytes_that_are_not_UTF8_in_the_body_Then_400_naming_the_body_and_nothing_is_forwarded_or_recorded(string path, string json, string message)
+    {
+        using var http = await Stack.NewSessionAsync();
+
+        var response = await http.PostAsync(path, NotUtf8.Json(json));
+        var history = await RunnerStack.BodyAsync(await http.GetAsync("/history"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"malformed JSON in request body: {message}", (await RunnerStack.BodyAsync(response))["error"]!.GetValue<string>());
+        Assert.Empty(history["items"]!.AsArray());
     }
 
     [Fact]

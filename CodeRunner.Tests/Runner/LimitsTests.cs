@@ -164,6 +164,22 @@ public sealed class LimitsTests
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Given_a_40_MB_body_Then_413_naming_the_limit_whether_its_length_is_sent_or_not(bool chunked)
+    {
+        await using var stack = await StartAloneAsync();
+        using var http = await stack.NewSessionAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/submissions") { Content = Client.ClientServingTests.Large(40 * 1024 * 1024, chunked) };
+        request.Headers.TransferEncodingChunked = chunked;
+
+        var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("request body is larger than 1048576 bytes", (await RunnerStack.BodyAsync(response))["error"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Given_the_judge_tier_down_Then_503_judge_service_unavailable_never_500()
     {

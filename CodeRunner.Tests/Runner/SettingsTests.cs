@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CodeRunner.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace CodeRunner.Tests.Runner;
 
@@ -54,5 +56,22 @@ public sealed class SettingsTests(RunnerFixture fixture) : IClassFixture<RunnerF
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal(field, (await RunnerStack.BodyAsync(response))["field"]!.GetValue<string>());
         Assert.Equal(JsonNode.Parse("""{"language_id":71,"theme":"dark","font_size":14,"key_map":"default"}""")!.ToJsonString(), after.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("""{"theme":"li<FF>ght"}""", "theme is not valid UTF-8")]
+    [InlineData("""{"the<C3 28>me":"light"}""", "a property name is not valid UTF-8")]
+    public async Task Given_bytes_that_are_not_UTF8_in_the_body_Then_400_naming_the_body_nothing_changes_and_nothing_is_logged_as_a_failure(string json, string message)
+    {
+        using var http = await Stack.NewSessionAsync();
+        var log = LogCapture.Attach(Stack.App.Services);
+
+        var response = await http.PutAsync("/settings", NotUtf8.Json(json));
+        var after = await RunnerStack.BodyAsync(await http.GetAsync("/settings"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"malformed JSON in request body: {message}", (await RunnerStack.BodyAsync(response))["error"]!.GetValue<string>());
+        Assert.Equal("dark", after["theme"]!.GetValue<string>());
+        Assert.DoesNotContain(log.Entries, e => e.Exception is not null || e.Level >= LogLevel.Warning);
     }
 }

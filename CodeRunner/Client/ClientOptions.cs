@@ -1,10 +1,17 @@
+using System.Globalization;
 using CodeRunner.Hosting;
 
 namespace CodeRunner.Client;
 
-/// <summary>Where the client forwards <c>/api/*</c>: <c>RUNNER_API_URL</c>, or the co-located runner.</summary>
-internal sealed record ClientOptions(Uri RunnerApiUrl)
+/// <summary>
+/// Where the client forwards <c>/api/*</c>: <c>RUNNER_API_URL</c>, or the co-located runner; and
+/// the largest body it forwards (<c>Client:MaxRequestBytes</c>, else the runner's
+/// <c>Runner:MaxRequestBytes</c>, else the runner's default 1 MiB).
+/// </summary>
+internal sealed record ClientOptions(Uri RunnerApiUrl, long MaxRequestBytes = ClientOptions.DefaultMaxRequestBytes)
 {
+    public const long DefaultMaxRequestBytes = 1024 * 1024;
+
     public static ClientOptions Load(IHostApplicationBuilder builder)
     {
         var configured = builder.Configuration["RUNNER_API_URL"] ?? builder.Configuration["Client:RunnerApiUrl"];
@@ -26,6 +33,20 @@ internal sealed record ClientOptions(Uri RunnerApiUrl)
         {
             throw new InvalidOperationException($"RUNNER_API_URL: '{configured}' is not an http(s) URL like http://10.0.0.2:4000");
         }
-        return new ClientOptions(url);
+        return new ClientOptions(url, MaxBytes(builder.Configuration));
+    }
+
+    private static long MaxBytes(IConfiguration configuration)
+    {
+        var (name, value) = configuration["Client:MaxRequestBytes"] is { Length: > 0 } own
+            ? ("Client:MaxRequestBytes", own)
+            : ("Runner:MaxRequestBytes", configuration["Runner:MaxRequestBytes"]);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return DefaultMaxRequestBytes;
+        }
+        return long.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0
+            ? bytes
+            : throw new InvalidOperationException($"{name}: '{value}' is not a positive whole number");
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace CodeRunner.Client;
@@ -7,7 +8,8 @@ namespace CodeRunner.Client;
 /// <summary>
 /// <c>/api/{**rest}</c> → <c>RUNNER_API_URL/{rest}</c> with YARP's direct forwarder: method, body,
 /// query, cookies and every status code and header (Retry-After, Set-Cookie) pass through. A runner
-/// that does not answer becomes a 502/504 JSON error the IDE shows as "server down".
+/// that does not answer becomes a 502/504 JSON error the IDE shows as "server down"; a body over
+/// <see cref="ClientOptions.MaxRequestBytes"/> is a 413 here, before or while it is forwarded.
 /// </summary>
 internal sealed class RunnerForwarder(IHttpForwarder forwarder, ClientOptions options, ILogger<RunnerForwarder> logger)
 {
@@ -27,12 +29,29 @@ internal sealed class RunnerForwarder(IHttpForwarder forwarder, ClientOptions op
 
     public async Task ForwardAsync(HttpContext context)
     {
+        var maxBytes = options.MaxRequestBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            // Held to the limit by CappedRequestBody instead (see there).
+            size.MaxRequestBodySize = null;
+        }
+        if (context.Request.ContentLength > maxBytes)
+        {
+            await TooLargeAsync(context, maxBytes);
+            return;
+        }
+        context.Request.Body = new CappedRequestBody(context.Request.Body, maxBytes);
         var error = await forwarder.SendAsync(context, _destination, _http, RequestConfig, StripApiPrefix.Instance);
         if (error is ForwarderError.None or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled)
         {
             return;
         }
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        if (IsTooLarge(exception) && !context.Response.HasStarted)
+        {
+            await TooLargeAsync(context, maxBytes);
+            return;
+        }
         logger.LogWarning("runner did not answer {Method} {Path}: {Error} {Message}",
             context.Request.Method, context.Request.Path, error, exception?.Message);
         if (context.Response.HasStarted)
@@ -44,6 +63,26 @@ internal sealed class RunnerForwarder(IHttpForwarder forwarder, ClientOptions op
             : StatusCodes.Status502BadGateway;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(JsonSerializer.Serialize(new { error = "server down: the runner did not answer" }));
+    }
+
+    private static async Task TooLargeAsync(HttpContext context, long maxBytes)
+    {
+        RequestBody.LogRefused(context, StatusCodes.Status413PayloadTooLarge, RequestBody.TooLarge(maxBytes));
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { error = RequestBody.TooLarge(maxBytes) }));
+    }
+
+    private static bool IsTooLarge(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Drops the <c>/api</c> prefix and says who the browser is (the client is the public edge).</summary>

@@ -14,13 +14,16 @@ internal static class RequestBody
     /// <summary>The bytes, or null when the body is larger than <paramref name="maxBytes"/> (the caller answers 413).</summary>
     public static async Task<byte[]?> ReadAsync(HttpContext context, long maxBytes)
     {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            // The limit is held here, not by Kestrel (whose default, 30 MB, may be below it): after
+            // our 413 Kestrel then drains the rest of the body for a few seconds, so the sender reads
+            // the answer; at its own limit it would close the connection under a sender still writing.
+            feature.MaxRequestBodySize = null;
+        }
         if (context.Request.ContentLength > maxBytes)
         {
             return null;
-        }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = maxBytes;
         }
         try
         {
@@ -30,11 +33,26 @@ internal static class RequestBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            // The feature was read-only (the body was read before), and Kestrel's limit held.
             return null;
         }
     }
 
     public static string TooLarge(long maxBytes) => $"request body is larger than {maxBytes} bytes";
+
+    /// <summary>
+    /// A body refused as unreadable is the client's mistake, not ours: one line in the log (at
+    /// Information, no stack trace), control characters from the body's names shown escaped.
+    /// </summary>
+    public static void LogRefused(HttpContext context, int status, string problem)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestBody).FullName!);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var line = string.Concat(problem.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+            logger.LogInformation("{Method} {Path}: {Status} {Problem}", context.Request.Method, context.Request.Path, status, line);
+        }
+    }
 
     /// <summary>"application/json; charset=utf-8" → "application/json"; empty when none was sent.</summary>
     public static string MediaType(string? contentType) =>

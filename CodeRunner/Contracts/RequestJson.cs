@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace CodeRunner.Contracts;
 
 /// <summary>
 /// A request body that must be one JSON object, read the same way by every tier that reads one
 /// (the runner and the judge-server): at most 16 deep, duplicate names refused (tiers that picked
-/// different ones would record one program and run another), and every string real text.
+/// different ones would record one program and run another), and every string and name real
+/// text: UTF-8 (the parser checks it only outside strings) with no half surrogate pair.
 /// </summary>
 internal static class RequestJson
 {
@@ -17,6 +19,11 @@ internal static class RequestJson
     /// <summary>The object, or the client's problem with the body in one sentence.</summary>
     public static (JsonObject? Value, string? Problem) ParseObject(byte[] bytes)
     {
+        // Before parsing: the duplicate check would fail on such a name with a misleading message.
+        if (!Utf8.IsValid(bytes) && JsonUtf8.FirstInvalid(bytes) is { } notUtf8)
+        {
+            return (null, $"malformed JSON in request body: {notUtf8} is not valid UTF-8");
+        }
         JsonNode? parsed;
         try
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using CodeRunner.Tests.Support;
 
 namespace CodeRunner.Tests.Judge.Server;
 
@@ -290,6 +291,23 @@ public sealed class SubmissionApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("submissions[1].stdin holds", body!["error"]!.GetValue<string>());
+        Assert.Equal(0, await host.Queue.CountAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("/submissions", """{"source_code": "print(1)<FF>", "language_id": 71}""", "source_code is not valid UTF-8")]
+    [InlineData("/submissions", """{"source_code": "print(1)", "language_id": 71, "stdin": "<ED A0 80>"}""", "stdin is not valid UTF-8")]
+    [InlineData("/submissions", """{"source_code": "print(1)", "language_id": 71, "na<C3 28>me": 1}""", "a property name is not valid UTF-8")]
+    [InlineData("/submissions", """{"<C0 AF>": "print(1)", "language_id": 71}""", "a property name is not valid UTF-8")]
+    [InlineData("/submissions/batch", """{"submissions": [{"source_code": "print(1)", "language_id": 71}, {"source_code": "<F8 88 80 80 80>", "language_id": 71}]}""", "submissions[1].source_code is not valid UTF-8")]
+    [InlineData("/submissions/batch", """{"submissions": [{"source_code": "print(1)", "language_id": 71, "<FF>": 1}]}""", "a property name of submissions[0] is not valid UTF-8")]
+    public async Task Given_bytes_that_are_not_UTF8_inside_a_string_or_a_name_Then_400_naming_the_body_and_the_field_not_a_500(string path, string json, string message)
+    {
+        using var response = await host.Client.PostAsync(path, NotUtf8.Json(json));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!.GetValue<string>();
+        Assert.Equal($"malformed JSON in request body: {message}", error);
         Assert.Equal(0, await host.Queue.CountAsync(CancellationToken.None));
     }
 

@@ -12,17 +12,23 @@ internal static class JsonBody
         var mediaType = RequestBody.MediaType(context.Request.ContentType);
         if (mediaType.Length > 0 && mediaType != "application/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
         {
-            return (null, RunnerErrors.Error(StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json"));
+            return Refused(context, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be application/json");
         }
         if (await RequestBody.ReadAsync(context, maxBytes) is not { } bytes)
         {
-            return (null, RunnerErrors.Error(StatusCodes.Status413PayloadTooLarge, RequestBody.TooLarge(maxBytes)));
+            return Refused(context, StatusCodes.Status413PayloadTooLarge, RequestBody.TooLarge(maxBytes));
         }
         if (bytes.Length == 0)
         {
-            return (null, RunnerErrors.BadRequest("request body must be a JSON object"));
+            return Refused(context, StatusCodes.Status400BadRequest, "request body must be a JSON object");
         }
         var (value, problem) = RequestJson.ParseObject(bytes);
-        return problem is null ? (new Parsed(value!, bytes), null) : (null, RunnerErrors.BadRequest(problem));
+        return problem is null ? (new Parsed(value!, bytes), null) : Refused(context, StatusCodes.Status400BadRequest, problem);
+    }
+
+    private static (Parsed?, IResult?) Refused(HttpContext context, int status, string problem)
+    {
+        RequestBody.LogRefused(context, status, problem);
+        return (null, RunnerErrors.Error(status, problem));
     }
 }

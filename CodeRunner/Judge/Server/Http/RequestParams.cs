@@ -15,7 +15,7 @@ internal static class RequestParams
         var request = context.Request;
         if (await RequestBody.ReadAsync(context, maxBytes) is not { } bytes)
         {
-            return (null, JudgeJson.Error(StatusCodes.Status413PayloadTooLarge, RequestBody.TooLarge(maxBytes)));
+            return Refused(context, StatusCodes.Status413PayloadTooLarge, RequestBody.TooLarge(maxBytes));
         }
         var mediaType = RequestBody.MediaType(request.ContentType);
         JsonObject result;
@@ -28,7 +28,7 @@ internal static class RequestParams
             var (json, problem) = RequestJson.ParseObject(bytes);
             if (problem is not null)
             {
-                return (null, JudgeJson.Error(StatusCodes.Status400BadRequest, problem));
+                return Refused(context, StatusCodes.Status400BadRequest, problem);
             }
             result = json!;
         }
@@ -40,8 +40,8 @@ internal static class RequestParams
         else
         {
             var shown = string.IsNullOrEmpty(request.ContentType) ? "none" : $"'{request.ContentType}'";
-            return (null, JudgeJson.Error(StatusCodes.Status415UnsupportedMediaType,
-                $"unsupported content type {shown}; send application/json or application/x-www-form-urlencoded"));
+            return Refused(context, StatusCodes.Status415UnsupportedMediaType,
+                $"unsupported content type {shown}; send application/json or application/x-www-form-urlencoded");
         }
         // Rails: request_parameters.merge(query_parameters), so a query value wins over the body's.
         foreach (var (key, values) in request.Query)
@@ -52,6 +52,12 @@ internal static class RequestParams
             }
         }
         return (result, null);
+    }
+
+    private static (JsonObject?, JsonHttpResult<JsonNode>?) Refused(HttpContext context, int status, string problem)
+    {
+        RequestBody.LogRefused(context, status, problem);
+        return (null, JudgeJson.Error(status, problem));
     }
 
     /// <summary>
