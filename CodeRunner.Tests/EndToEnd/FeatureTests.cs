@@ -140,6 +140,19 @@ public sealed class FeatureTests(JudgeCluster cluster)
     }
 
     [Fact]
+    public async Task Given_a_zip_entry_whose_name_the_file_system_refuses_Then_it_is_skipped_as_unzip_does_and_the_rest_is_there()
+    {
+        var result = await cluster.RunAsync(new
+        {
+            language_id = 71, source_code = "import os\nprint(sorted(os.listdir('.')))",
+            additional_files = Zip.Base64((new string('n', 300), "too long a name"), ("data.txt", "kept")),
+        });
+
+        Assert.True(StatusOf(result) == 3, Describe(result));
+        Assert.Equal("['data.txt', 'script.py']\n", Text(result, "stdout"));
+    }
+
+    [Fact]
     public async Task Given_zip_bomb_in_additional_files_Then_the_api_refuses_it_by_its_declared_size()
     {
         var bomb = Zip.Base64(("bomb.txt", new string('0', 64 * 1024 * 1024)));

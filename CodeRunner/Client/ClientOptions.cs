@@ -8,7 +8,7 @@ namespace CodeRunner.Client;
 /// the largest body it forwards (<c>Client:MaxRequestBytes</c>, else the runner's
 /// <c>Runner:MaxRequestBytes</c>, else the runner's default 1 MiB).
 /// </summary>
-internal sealed record ClientOptions(Uri RunnerApiUrl, long MaxRequestBytes = ClientOptions.DefaultMaxRequestBytes)
+internal sealed record ClientOptions(Uri RunnerApiUrl, long MaxRequestBytes)
 {
     public const long DefaultMaxRequestBytes = 1024 * 1024;
 

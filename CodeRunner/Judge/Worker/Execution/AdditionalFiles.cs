@@ -8,7 +8,8 @@ namespace CodeRunner.Judge.Worker.Execution;
 /// counted while inflating (a zip's headers can lie), entry names may not escape the box, and
 /// links are refused, so a zip bomb or a crafted archive stops with a clear message. Like
 /// Judge0 1.13.1's <c>unzip -n</c>, nothing is overwritten: an entry whose path is taken (by the
-/// source file, an earlier entry, or a file where it needs a folder) is skipped.
+/// source file, an earlier entry, or a file where it needs a folder) is skipped, as is one whose
+/// name the file system refuses.
 /// </summary>
 internal static class AdditionalFiles
 {
@@ -62,7 +63,16 @@ internal static class AdditionalFiles
                         content.Write(buffer, 0, read);
                     }
                 }
-                box.WriteFile(name, content.GetBuffer().AsSpan(0, (int)content.Length));
+                try
+                {
+                    box.WriteFile(name, content.GetBuffer().AsSpan(0, (int)content.Length));
+                }
+                catch (IOException)
+                {
+                    // A name the file system refuses (a part over 255 bytes): unzip reports it and
+                    // goes on with the next entry, and so does Judge0's run.
+                    continue;
+                }
                 written.Add(name);
             }
             return (written, null);
