@@ -20,6 +20,31 @@ public sealed class LimitTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
     }
 
     [Fact]
+    public async Task Given_per_process_memory_limits_and_children_that_together_pass_the_total_Then_the_run_stops_at_the_total()
+    {
+        // Eight children of 40 MB each, every one within its 64 MB address space: 320 MB in all.
+        var outcome = await sandbox.RunCAsync("""
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <unistd.h>
+            #include <sys/wait.h>
+            int main() {
+                for (int i = 0; i < 8; i++) {
+                    if (fork() == 0) { char* p = malloc(40 << 20); if (!p) return 2; memset(p, 1, 40 << 20); sleep(1); return 0; }
+                }
+                int status, ok = 0;
+                while (wait(&status) > 0) ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+                printf("%d\n", ok);
+                return 0;
+            }
+            """, SandboxFixture.Limits(memoryMb: 64) with { PerProcessMemoryLimit = true, TotalMemoryKb = 128 * 1024 });
+
+        Assert.True(outcome.Termination == SandboxTermination.MemoryLimit, SandboxFixture.Describe(outcome));
+        Assert.InRange(outcome.MemoryKb, 64 * 1024, 128 * 1024);
+    }
+
+    [Fact]
     public async Task Given_a_Python_list_of_big_strings_Then_it_is_killed_with_MemoryLimit()
     {
         var outcome = await sandbox.RunAsync(["/usr/bin/python3", "-c", "a = []\nwhile True: a.append('x' * 10**6)"], limits: SandboxFixture.Limits(memoryMb: 64));

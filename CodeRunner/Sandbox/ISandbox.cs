@@ -40,9 +40,10 @@ public sealed record SandboxRun(
 /// <param name="CpuTime">Reported as Time Limit Exceeded above this (seconds, all processes).</param>
 /// <param name="ExtraCpuTime">Killed only at CpuTime + ExtraCpuTime.</param>
 /// <param name="PerProcessTimeLimit">Judge0's enable_per_process_and_thread_time_limit: CPU limit per process (rlimit) instead of for the whole run.</param>
-/// <param name="PerProcessMemoryLimit">Judge0's enable_per_process_and_thread_memory_limit: address-space rlimit per process instead of the cgroup total.</param>
+/// <param name="PerProcessMemoryLimit">Judge0's enable_per_process_and_thread_memory_limit: MemoryKb is an address-space rlimit per process, and the cgroup holds the whole run at TotalMemoryKb.</param>
 /// <param name="MaxFileSizeKb">Largest file the program may write (rlimit), and the stdout/stderr bytes kept.</param>
 /// <param name="OutputCapKb">The stdout/stderr bytes kept when that is less than the largest file (a compiler's binaries may be big, its messages not).</param>
+/// <param name="TotalMemoryKb">With PerProcessMemoryLimit, what every process of the run may use together (the slot cgroup's limit; the worker passes Judge0's MAX_MEMORY_LIMIT); null means MemoryKb. Without it, MemoryKb is that total.</param>
 public sealed record SandboxLimits(
     double CpuTime,
     double ExtraCpuTime,
@@ -54,7 +55,8 @@ public sealed record SandboxLimits(
     bool PerProcessTimeLimit = false,
     bool PerProcessMemoryLimit = false,
     int MaxOpenFiles = 256,
-    long? OutputCapKb = null)
+    long? OutputCapKb = null,
+    long? TotalMemoryKb = null)
 {
     public long OutputBytes => Math.Min(MaxFileSizeKb, OutputCapKb ?? MaxFileSizeKb) * 1024;
 }

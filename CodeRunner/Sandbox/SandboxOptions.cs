@@ -53,9 +53,6 @@ internal sealed class SandboxOptions
     /// <summary>How often the CPU time of a run is checked against its limit.</summary>
     public int PollIntervalMs { get; set; } = 50;
 
-    /// <summary>With per-process memory limits the cgroup still caps the whole run at this.</summary>
-    public int PerProcessModeCgroupMemoryMb { get; set; } = 2048;
-
     /// <summary>Run a trivial program in slot 0 at start so a broken setup fails loudly and early.</summary>
     public bool SelfTest { get; set; } = true;
 

@@ -21,9 +21,8 @@ internal static unsafe class SandboxRunner
         var limits = run.Limits;
         var launcher = slot.Launcher;
         var bwrap = BwrapArguments.Build(options, boxDir, run, inLauncherNetns: launcher is not null);
-        var memoryBytes = limits.PerProcessMemoryLimit
-            ? Math.Max(limits.MemoryKb * 1024, options.PerProcessModeCgroupMemoryMb * 1024L * 1024)
-            : limits.MemoryKb * 1024;
+        // Per-process limits bound each process; the run as a whole never gets more than its total.
+        var memoryBytes = (limits.PerProcessMemoryLimit ? limits.TotalMemoryKb ?? limits.MemoryKb : limits.MemoryKb) * 1024;
         try
         {
             slot.KillAndWaitEmpty();

@@ -177,7 +177,8 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         return new(true, null);
     }
 
-    private static SandboxLimits LimitsOf(Submission s) => new(
+    /// <summary>The submission's limits; with per-process memory limits the run as a whole still stops at MAX_MEMORY_LIMIT.</summary>
+    private SandboxLimits LimitsOf(Submission s) => new(
         CpuTime: (double)s.CpuTimeLimit,
         ExtraCpuTime: (double)s.CpuExtraTime,
         WallTime: (double)s.WallTimeLimit,
@@ -186,7 +187,8 @@ internal sealed class SubmissionExecutor(ISandbox sandbox, LanguageRegistry lang
         MaxProcesses: s.MaxProcessesAndOrThreads,
         MaxFileSizeKb: s.MaxFileSize,
         PerProcessTimeLimit: s.EnablePerProcessAndThreadTimeLimit,
-        PerProcessMemoryLimit: s.EnablePerProcessAndThreadMemoryLimit);
+        PerProcessMemoryLimit: s.EnablePerProcessAndThreadMemoryLimit,
+        TotalMemoryKb: options.MaxMemoryLimit);
 
     private static Dictionary<string, string> Environment(RunnableLanguage language)
     {
