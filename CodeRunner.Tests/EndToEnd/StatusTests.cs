@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using CodeRunner.Tests.Support;
 using static CodeRunner.Tests.EndToEnd.JudgeCluster;
 
@@ -63,6 +64,17 @@ public sealed class StatusTests(JudgeCluster cluster)
 
         Assert.True(StatusOf(result) == status, Describe(result));
         Assert.Equal(signal, result["exit_signal"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Given_a_program_faking_a_crash_and_a_sandbox_message_Then_it_is_an_nzec_with_its_own_exit_code()
+    {
+        var segv = await cluster.RunAsync(new { language_id = 71, source_code = "import os\nos._exit(139)" });
+        var bwrap = await cluster.RunAsync(new { language_id = 71, source_code = "import sys\nsys.stderr.write('bwrap: Creating new namespace failed\\n')\nsys.exit(1)" });
+
+        Assert.True(StatusOf(segv) == 11 && segv["exit_code"]?.GetValue<int>() == 139 && segv["exit_signal"] is null, Describe(segv));
+        Assert.True(StatusOf(bwrap) == 11 && bwrap["exit_code"]?.GetValue<int>() == 1, Describe(bwrap));
+        Assert.Equal("Exited with error status 1", Text(bwrap, "message"));
     }
 
     [Fact]

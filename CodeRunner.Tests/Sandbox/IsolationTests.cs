@@ -96,6 +96,26 @@ public sealed class IsolationTests(SandboxFixture sandbox) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task Given_what_a_run_can_read_about_its_pid_1_itself_and_its_mounts_Then_no_host_path_appears()
+    {
+        var outcome = await sandbox.RunAsync(["/bin/sh", "-c", """
+            for p in 1 self; do
+              readlink /proc/$p/cwd /proc/$p/root /proc/$p/exe 2>/dev/null
+              for f in cmdline environ mountinfo mounts; do tr '\0' ' ' < /proc/$p/$f 2>/dev/null; echo; done
+            done
+            echo end
+            """]);
+
+        var seen = SandboxFixture.Text(outcome.Stdout);
+        Assert.EndsWith("end\n", seen);
+        Assert.Contains("/box", seen);
+        // The box's folder on the host, the worker's working directory, the slot's control folder.
+        Assert.DoesNotContain(sandbox.Root, seen);
+        Assert.DoesNotContain(sandbox.Options.BoxRoot, seen);
+        Assert.DoesNotContain(Environment.CurrentDirectory, seen);
+    }
+
+    [Fact]
     public async Task Given_writes_to_usr_etc_and_the_root_Then_they_fail_and_the_host_is_unchanged()
     {
         var name = $"coderunner-probe-{Guid.NewGuid():N}";

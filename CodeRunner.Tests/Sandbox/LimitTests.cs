@@ -72,7 +72,7 @@ public sealed class LimitTests(SandboxFixture sandbox) : IClassFixture<SandboxFi
     [Fact]
     public async Task Given_many_back_to_back_runs_with_few_pids_Then_no_leftover_process_uses_them_up()
     {
-        // bwrap orphans its pid 1 on every run; unreaped zombies would exhaust pids.max here.
+        // Every run's helpers (bwrap's monitor, the reaper) must be gone; unreaped zombies would exhaust pids.max here.
         var runs = Enumerable.Range(0, 25).Select(_ => new SandboxRun(["/usr/bin/true"], null, SandboxFixture.Limits(processes: 3))).ToArray();
 
         var outcomes = await sandbox.RunAsync([], runs);

@@ -125,6 +125,7 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
         Require(options.Bwrap, "bubblewrap not found at {0}: apt-get install bubblewrap (or set Sandbox:Bwrap)");
         Require(options.Setpriv, "setpriv not found at {0}: apt-get install util-linux (or set Sandbox:Setpriv)");
         Require(options.Shell, "shell not found at {0} (set Sandbox:Shell)");
+        Require(options.Perl, "perl not found at {0}: apt-get install perl-base (or set Sandbox:Perl)");
         if (options.Launcher)
         {
             Require(options.Unshare, "unshare not found at {0}: apt-get install util-linux (or set Sandbox:Unshare)");

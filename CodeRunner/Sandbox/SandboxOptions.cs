@@ -23,6 +23,9 @@ internal sealed class SandboxOptions
 
     public string Unshare { get; set; } = "/usr/bin/unshare";
 
+    /// <summary>The sandbox's pid 1, which reports the program's real wait status (see Bwrap/Reaper), is a Perl script.</summary>
+    public string Perl { get; set; } = "/usr/bin/perl";
+
     /// <summary>The per-slot launcher's loop needs bash (mapfile -d '').</summary>
     public string LauncherShell { get; set; } = "/bin/bash";
 

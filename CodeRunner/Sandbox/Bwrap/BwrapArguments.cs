@@ -3,8 +3,9 @@ using System.Globalization;
 namespace CodeRunner.Sandbox.Bwrap;
 
 /// <summary>
-/// The bwrap command line of one run. Every user-controlled string (argv, environment) is a
-/// separate argv element here; nothing is ever parsed by a shell.
+/// The bwrap command line of one run: bwrap runs the <see cref="Reaper"/>, which runs the program.
+/// Every user-controlled string (argv, environment) is a separate argv element here; nothing is
+/// ever parsed by a shell.
 /// </summary>
 internal static class BwrapArguments
 {
@@ -36,16 +37,11 @@ internal static class BwrapArguments
             "--hostname", "box",
             // Reports bwrap's pid 1 so the host can reap it (see SandboxRunner.ReapInit).
             "--json-status-fd", "3",
+            // Our reaper is pid 1: bwrap's own would turn a death by signal N into exit code 128+N.
+            "--as-pid-1",
+            // The reaper starts with nothing but bwrap's PWD and gives the program its environment.
             "--clearenv",
         ]);
-        foreach (var (key, value) in run.Environment ?? DefaultEnvironment)
-        {
-            if (key.Length == 0 || key.Contains('=') || key.Contains('\0') || value.Contains('\0'))
-            {
-                throw new ArgumentException($"invalid environment variable name or value: '{key}'");
-            }
-            a.AddRange(["--setenv", key, value]);
-        }
         a.AddRange(["--ro-bind", "/usr", "/usr"]);
         foreach (var name in RootLinks)
         {
@@ -83,14 +79,7 @@ internal static class BwrapArguments
             "--remount-ro", "/",
             "--",
         ]);
-        foreach (var arg in run.Argv)
-        {
-            if (arg.Contains('\0'))
-            {
-                throw new ArgumentException("argv must not contain NUL characters");
-            }
-            a.Add(arg);
-        }
+        a.AddRange(Reaper.Argv(options, run));
         return a;
     }
 

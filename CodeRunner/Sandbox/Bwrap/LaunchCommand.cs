@@ -41,7 +41,7 @@ internal static class LaunchCommand
         return argv;
     }
 
-    /// <summary>cpu s, fsize in blocks of <paramref name="fsizeBlock"/> bytes (dash: 512, bash: 1024), open files, stack KB, address space KB or "unlimited".</summary>
+    /// <summary>cpu s, fsize in blocks of <paramref name="fsizeBlock"/> bytes (dash: 512, bash: 1024), open files, stack KB, address space ("unlimited": see <see cref="Reaper"/>).</summary>
     public static string[] Rlimits(SandboxLimits limits, int fsizeBlock = 512)
     {
         var cpu = limits.PerProcessTimeLimit
@@ -52,7 +52,8 @@ internal static class LaunchCommand
             Num(Math.Max(1, limits.MaxFileSizeKb) * 1024 / fsizeBlock),
             Num(Math.Max(16, limits.MaxOpenFiles)),
             Num(Math.Max(64, limits.StackKb)),
-            limits.PerProcessMemoryLimit ? Num(limits.MemoryKb) : "unlimited",
+            // The reaper sets the per-process address space in the program's process only.
+            "unlimited",
         ];
     }
 

@@ -5,7 +5,7 @@ namespace CodeRunner.Sandbox.Bwrap;
 
 /// <summary>
 /// The pipes of one run. Child side: 0 stdin (pipe or /dev/null), 1 stdout, 2 stderr (or the
-/// stdout pipe when merged), 3 the launcher's status. Our ends are non-blocking and polled
+/// stdout pipe when merged), 3 the launcher's status (then bwrap's), 4 the same for the reaper. Our ends are non-blocking and polled
 /// together, so a large stdin cannot deadlock against a full stdout.
 /// </summary>
 internal sealed unsafe class RunIo : IDisposable
@@ -34,7 +34,7 @@ internal sealed unsafe class RunIo : IDisposable
         StdoutStream = stdout;
         StderrStream = stderr;
         StatusStream = status;
-        ChildFds = [stdinRead, stdout.ChildEnd, (stderr ?? stdout).ChildEnd, status.ChildEnd];
+        ChildFds = [stdinRead, stdout.ChildEnd, (stderr ?? stdout).ChildEnd, status.ChildEnd, status.ChildEnd];
     }
 
     /// <summary>
@@ -67,6 +67,9 @@ internal sealed unsafe class RunIo : IDisposable
     public bool AllClosed => streams.All(s => s.Fd < 0);
 
     public bool Launched => Encoding.ASCII.GetString(StatusStream.Buffer.ToArray()).StartsWith("ok", StringComparison.Ordinal);
+
+    /// <summary>What the reaper reported on the status channel.</summary>
+    public ReaperReport Reaper => ReaperReport.Parse(Encoding.ASCII.GetString(StatusStream.Buffer.ToArray()));
 
     /// <summary>bwrap's pid 1 as seen from here, from its first JSON status line.</summary>
     public int? InitPid

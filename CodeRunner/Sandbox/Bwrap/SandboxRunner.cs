@@ -209,17 +209,20 @@ internal static unsafe class SandboxRunner
             io.Launched,
             termSignal == 0 ? (ws >> 8) & 0xff : null,
             termSignal != 0 ? termSignal : null,
+            io.Reaper,
             killedFor,
             usage,
+            run.Argv[0],
             Encoding.UTF8.GetString(run.RedirectStderrToStdout ? stdout.AsSpan(0, Math.Min(stdout.Length, 4096)) : stderr.AsSpan(0, Math.Min(stderr.Length, 4096))));
         var (termination, exitCode, signal, message) = RunClassifier.Classify(observed, limits);
         return new SandboxOutcome(termination, exitCode, signal, usage.CpuSeconds, wall, usage.PeakBytes / 1024, stdout, stderr, message);
     }
 
     /// <summary>
-    /// bwrap's monitor exits as soon as its pid 1 reports the program's status, orphaning pid 1.
-    /// The worker is a child subreaper, so the orphan comes to us; unreaped it would stay a
-    /// zombie charged to the slot's pids.max (and this host's init does not reap promptly).
+    /// bwrap's pid 1 (the reaper, with --as-pid-1) is its monitor's child and normally reaped by
+    /// it; should the monitor end first (it dies on errors), the orphan comes to us, the worker
+    /// being a child subreaper. Unreaped it would stay a zombie charged to the slot's pids.max
+    /// (and this host's init does not reap promptly).
     /// </summary>
     private static void ReapInit(int? initPid)
     {

@@ -41,7 +41,7 @@ internal sealed unsafe class SlotLauncher : IDisposable
         ctl=$1
         while read -r seq cpu fsize nofile stack as stdin merge; do
           (
-            exec >"$ctl/out" 3>"$ctl/status" || exit 125
+            exec >"$ctl/out" 3>"$ctl/status" 4>&3 || exit 125
             if [ "$merge" = 1 ]; then exec 2>&1; else exec 2>"$ctl/err" || exit 125; fi
             if [ "$stdin" = 1 ]; then exec <"$ctl/stdin" || exit 125; else exec </dev/null; fi
             ulimit -c 0 && ulimit -t "$cpu" && ulimit -f "$fsize" && ulimit -n "$nofile" && ulimit -s "$stack" && ulimit -v "$as" ||
