@@ -45,6 +45,23 @@ public sealed class AllowListTests
     }
 
     [Fact]
+    public async Task Given_Client_MetricsFrom_Then_the_client_serves_metrics_to_those_sources_only()
+    {
+        await using var app = await RunningApp.StartAsync(Roles.Client, ("RUNNER_API_URL", "http://127.0.0.1:9"), ("Client:MetricsFrom", "127.0.0.2"));
+        using var scraper = OpsHttp.From("127.0.0.2", app.ClientUrl);
+        using var other = OpsHttp.From("127.0.0.1", app.ClientUrl);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/")).StatusCode);
+
+        var scraped = await scraper.GetAsync("/metrics");
+        var refused = await other.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("http_server_request_duration_seconds", await scraped.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.DoesNotContain("http_server_request_duration_seconds", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Given_an_allow_list_entry_that_is_not_an_address_Then_start_fails_naming_the_setting()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>

@@ -9,6 +9,9 @@ public sealed class OperationsTests(OpsCluster cluster) : IClassFixture<OpsClust
 {
     public static TheoryData<string> Roles => ["client", "runner", "lb", "judge-server", "judge-worker"];
 
+    /// <summary>Every role but the client, the only public one.</summary>
+    public static TheoryData<string> PrivateRoles => ["runner", "lb", "judge-server", "judge-worker"];
+
     [Fact]
     public void Given_the_tier_token_on_judge_server_and_lb_Then_the_runner_carries_it_through_the_lb()
     {
@@ -31,7 +34,7 @@ public sealed class OperationsTests(OpsCluster cluster) : IClassFixture<OpsClust
     }
 
     [Theory]
-    [MemberData(nameof(Roles))]
+    [MemberData(nameof(PrivateRoles))]
     public async Task Given_a_finished_run_Then_each_roles_metrics_show_requests_queue_depth_runs_by_status_and_sandbox_time(string role)
     {
         var metrics = await cluster.MetricsAsync(role);
@@ -42,6 +45,24 @@ public sealed class OperationsTests(OpsCluster cluster) : IClassFixture<OpsClust
         // The run went runner → lb → judge-server: each hop is a request on its own listener.
         Assert.True(OpsHttp.Sum(metrics, "http_server_request_duration_seconds_count", "http_route=\"/submissions\"") >= 2, metrics);
         Assert.DoesNotContain(OpsCluster.TierToken, metrics);
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/api/metrics")]
+    [InlineData("/api/Metrics/")]
+    [InlineData("/api/health/ready")]
+    [InlineData("/api/api/openapi.json")]
+    public async Task Given_the_public_client_Then_neither_its_metrics_nor_the_runners_operations_paths_are_served_there(string path)
+    {
+        using var http = new HttpClient { BaseAddress = cluster.Urls["client"] };
+
+        var response = await http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{(int)response.StatusCode}: {body}");
+        Assert.DoesNotContain("coderunner_", body);
+        Assert.DoesNotContain("judge_tier", body);
     }
 
     [Fact]

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using CodeRunner.Hosting.Ops;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace CodeRunner.Client;
 
 /// <summary>
-/// <c>/api/{**rest}</c> → <c>RUNNER_API_URL/{rest}</c> with YARP's direct forwarder: method, body,
+/// <c>/api/{**rest}</c> → <c>RUNNER_API_URL/{rest}</c>, except the runner's operations paths
+/// (metrics, health, docs: 404 here), with YARP's direct forwarder: method, body,
 /// query, cookies and every status code and header (Retry-After, Set-Cookie) pass through. A runner
 /// that does not answer becomes a 502/504 JSON error the IDE shows as "server down"; a body over
 /// <see cref="ClientOptions.MaxRequestBytes"/> is a 413 here, before or while it is forwarded.
@@ -29,6 +31,14 @@ internal sealed class RunnerForwarder(IHttpForwarder forwarder, ClientOptions op
 
     public async Task ForwardAsync(HttpContext context)
     {
+        context.Request.Path.StartsWithSegments("/api", out var rest);
+        if (OpsModule.IsOperationsPath(rest))
+        {
+            // The runner's metrics, health and docs are for its private network, not the browser.
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsJsonAsync(new { error = "not found" });
+            return;
+        }
         var maxBytes = options.MaxRequestBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {

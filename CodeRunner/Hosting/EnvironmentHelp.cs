@@ -7,6 +7,7 @@ internal static class EnvironmentHelp
     [
         (Roles.Client, "RUNNER_API_URL", "the runner the web IDE's /api/* is forwarded to (http://10.0.0.3:4000); --role all: the local one"),
         (Roles.Client, "Client__Urls", "web IDE listen URLs (default http://127.0.0.1:3000; production http://0.0.0.0:80)"),
+        (Roles.Client, "Client__MetricsFrom", "IPs/CIDRs that may read the client's /metrics (default none: the public client serves no metrics)"),
         (Roles.Client, "Client__MaxRequestBytes", "largest /api request body forwarded (default Runner__MaxRequestBytes, else 1048576; 413 above)"),
         (Roles.Runner, "Runner__Urls", "runner listen URLs (default http://127.0.0.1:4000)"),
         (Roles.Runner, "JUDGE0_URL", "the judge tier (the lb) to forward to (default: the lb's first URL; in-process judge-server without lb: its URL)"),

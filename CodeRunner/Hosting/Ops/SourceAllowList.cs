@@ -45,15 +45,23 @@ internal sealed class SourceAllowList(IReadOnlyList<IPNetwork> networks)
             key = AnyRoleKey;
             value = configuration[key];
         }
+        return Parse(key, value);
+    }
+
+    /// <summary>The list in one setting only (no <see cref="AnyRoleKey"/> fallback); unset is open.</summary>
+    public static SourceAllowList LoadKey(IConfiguration configuration, string key) => Parse(key, configuration[key]);
+
+    private static SourceAllowList Parse(string key, string? value)
+    {
         var networks = new List<IPNetwork>();
         foreach (var entry in (value ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            networks.Add(Parse(key, entry));
+            networks.Add(ParseEntry(key, entry));
         }
         return new SourceAllowList(networks);
     }
 
-    private static IPNetwork Parse(string key, string entry)
+    private static IPNetwork ParseEntry(string key, string entry)
     {
         if (entry.Contains('/') && IPNetwork.TryParse(entry, out var network))
         {
