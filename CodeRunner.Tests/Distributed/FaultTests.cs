@@ -74,6 +74,7 @@ public sealed partial class FaultTests
             await Task.Delay(50);
         }
 
+        var victimId = await WorkerIdAsync(victim);
         victim.Kill();
         var results = await cluster.WaitAllAsync(client, tokens, TimeSpan.FromMinutes(2));
 
@@ -89,7 +90,7 @@ public sealed partial class FaultTests
         {
             if (finishes.GetValueOrDefault(t) == 0)
             {
-                Assert.Contains($":{victim.Pid}:", results[t]["execution_host"]!.GetValue<string>());
+                Assert.Equal(victimId, results[t]["execution_host"]!.GetValue<string>());
             }
             else
             {
@@ -286,8 +287,9 @@ public sealed partial class FaultTests
         for (var death = 0; death < 2; death++)
         {
             var worker = cluster.Workers[^1];
-            // Running on this very worker: the execution host names its process id.
-            await WaitForAsync(client, token, (status, host) => status == 2 && host.Contains($":{worker.Pid}:"));
+            // Running on this very worker: the execution host is its id.
+            var workerId = await WorkerIdAsync(worker);
+            await WaitForAsync(client, token, (status, host) => status == 2 && host == workerId);
             await Task.Delay(500);
             worker.Kill();
             await worker.WaitForExitAsync(TimeSpan.FromSeconds(10));
@@ -297,6 +299,14 @@ public sealed partial class FaultTests
 
         Assert.Equal(13, final["status"]!["id"]!.GetValue<int>());
         Assert.Contains("will not be run again", final["message"]!.GetValue<string>());
+    }
+
+    /// <summary>The worker's id (what execution_host shows), from its health endpoint once it is up.</summary>
+    private static async Task<string> WorkerIdAsync(CodeRunnerProcess worker)
+    {
+        await worker.WaitHealthyAsync();
+        using var http = new HttpClient { BaseAddress = worker.Url };
+        return JsonNode.Parse(await http.GetStringAsync("/health"))!["worker"]!.GetValue<string>();
     }
 
     private static async Task<JsonNode> WaitForAsync(HttpClient client, string token, Func<int, string, bool> condition)

@@ -78,6 +78,17 @@ public sealed class StatusTests(JudgeCluster cluster)
     }
 
     [Fact]
+    public async Task Given_execution_host_asked_for_Then_it_names_the_workers_host_but_not_its_process_id()
+    {
+        var response = await cluster.App.Judge.PostAsJsonAsync("/submissions?wait=true&fields=status,execution_host", new { language_id = 71, source_code = "print(1)" });
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+        var host = Text(body, "execution_host")!;
+        Assert.StartsWith(Environment.MachineName + ":", host);
+        Assert.DoesNotContain(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), host.Split(':'));
+    }
+
+    [Fact]
     public async Task Given_nonzero_exit_Then_runtime_error_nzec_with_the_exit_code()
     {
         var result = await cluster.RunAsync(new { language_id = 71, source_code = "import sys\nsys.exit(3)" });

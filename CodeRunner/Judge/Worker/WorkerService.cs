@@ -26,7 +26,9 @@ internal sealed class WorkerService(
     IOptions<WorkerOptions> options,
     ILogger<WorkerService> logger) : IHostedService
 {
-    private readonly string _id = $"{System.Environment.MachineName}:{System.Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    // Host name and a random part: it is the queue's consumer name and the submissions'
+    // execution_host, which callers can read, so no process id (the start log line has it).
+    private readonly string _id = $"{System.Environment.MachineName}:{Guid.NewGuid().ToString("N")[..12]}";
     private readonly CancellationTokenSource _stopClaiming = new();
     private readonly CancellationTokenSource _abortRuns = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -74,7 +76,7 @@ internal sealed class WorkerService(
             var slots = sandbox.Slots;
             var heartbeat = HeartbeatAsync(slots, stopping);
             var loops = Enumerable.Range(0, slots).Select(slot => SlotLoopAsync(slot, stopping)).ToList();
-            logger.LogInformation("Worker {Id} claiming jobs with {Slots} slot(s)", _id, slots);
+            logger.LogInformation("Worker {Id} (pid {Pid}) claiming jobs with {Slots} slot(s)", _id, System.Environment.ProcessId, slots);
             _ready.TrySetResult();
             await Task.WhenAll(loops);
             await heartbeat;
