@@ -1,4 +1,5 @@
 using System.Net;
+using CodeRunner.Hosting;
 using CodeRunner.Tests.Support;
 
 namespace CodeRunner.Tests.Runner;
@@ -111,6 +112,31 @@ public sealed class AuthenticationTests(RunnerFixture fixture) : IClassFixture<R
         Assert.Contains("path=/", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.OK, viaCookie.StatusCode);
         Assert.Equal(HttpStatusCode.OK, headerResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_HTTPS_seen_by_a_trusted_proxy_Then_the_session_cookie_is_Secure_but_not_for_a_stranger_claiming_it()
+    {
+        await using var stack = await RunnerStack.StartAsync(Roles.Runner, ("Runner:TrustedProxies", "127.0.0.1"));
+        using var proxy = Ops.OpsHttp.From("127.0.0.1", stack.Url);
+        using var stranger = Ops.OpsHttp.From("127.0.0.2", stack.Url);
+
+        var behindHttps = await SessionCookieAsync(proxy, "https");
+        var behindHttp = await SessionCookieAsync(proxy, "http");
+        var claimed = await SessionCookieAsync(stranger, "https");
+
+        Assert.Contains("; secure", behindHttps, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", behindHttp, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", claimed, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task<string> SessionCookieAsync(HttpClient http, string forwardedProto)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/sessions");
+        request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return Assert.Single(response.Headers.GetValues("Set-Cookie"));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal static class EnvironmentHelp
         (Roles.Runner, "RATE_LIMIT_MAX / RATE_LIMIT_WINDOW", "submissions per window (seconds) per key or session; a batch counts as its size (default 30 / 60)"),
         (Roles.Runner, "Runner__ReadLimitFactor", "other calls (polling, history, settings) get this many times RATE_LIMIT_MAX (default 10)"),
         (Roles.Runner, "Runner__SessionRateLimitMax", "POST /sessions per window per client IP (default RATE_LIMIT_MAX)"),
-        (Roles.Runner, "Runner__TrustedProxies", "IPs/CIDRs whose X-Forwarded-For names the client (--role all adds loopback)"),
+        (Roles.Runner, "Runner__TrustedProxies", "IPs/CIDRs whose X-Forwarded-For names the client and whose X-Forwarded-Proto: https makes the session cookie Secure (--role all adds loopback)"),
         (Roles.Runner, "ALLOWED_ORIGINS", "browser origins allowed by CORS, comma separated (default none: no CORS headers)"),
         (Roles.Runner, "Runner__MaxRequestBytes", "largest request body (default 1048576; 413 above)"),
         (Roles.Runner, "Runner__MaxBatchSize", "submissions in one batch (default 20)"),

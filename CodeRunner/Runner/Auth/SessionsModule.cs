@@ -24,7 +24,8 @@ public sealed class SessionsModule : ICarterModule
             SameSite = SameSiteMode.Strict,
             Path = "/",
             Expires = expires,
-            Secure = context.Request.IsHttps,
+            // Behind the client (which terminates TLS) the connection here is plain HTTP.
+            Secure = RequestScheme.IsHttps(context, options.TrustedProxies),
         });
         return TypedResults.Json(
             new JsonObject { ["token"] = token, ["expires_at"] = expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ") },
