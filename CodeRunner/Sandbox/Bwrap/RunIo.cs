@@ -5,8 +5,9 @@ namespace CodeRunner.Sandbox.Bwrap;
 
 /// <summary>
 /// The pipes of one run. Child side: 0 stdin (pipe or /dev/null), 1 stdout, 2 stderr (or the
-/// stdout pipe when merged), 3 the launcher's status (then bwrap's), 4 the same for the reaper. Our ends are non-blocking and polled
-/// together, so a large stdin cannot deadlock against a full stdout.
+/// stdout pipe when merged), 3 the status channel (the launcher's "ok", then bwrap's JSON), 4 the
+/// same channel for the reaper. Our ends are non-blocking and polled together, so a large stdin
+/// cannot deadlock against a full stdout.
 /// </summary>
 internal sealed unsafe class RunIo : IDisposable
 {
