@@ -101,7 +101,7 @@ public sealed class IsolationTests(SandboxFixture sandbox) : IClassFixture<Sandb
         var outcome = await sandbox.RunAsync(["/bin/sh", "-c", """
             for p in 1 self; do
               readlink /proc/$p/cwd /proc/$p/root /proc/$p/exe 2>/dev/null
-              for f in cmdline environ mountinfo mounts; do tr '\0' ' ' < /proc/$p/$f 2>/dev/null; echo; done
+              for f in cmdline environ mountinfo mounts cgroup; do tr '\0' ' ' < /proc/$p/$f 2>/dev/null; echo; done
             done
             echo end
             """]);
@@ -109,10 +109,11 @@ public sealed class IsolationTests(SandboxFixture sandbox) : IClassFixture<Sandb
         var seen = SandboxFixture.Text(outcome.Stdout);
         Assert.EndsWith("end\n", seen);
         Assert.Contains("/box", seen);
-        // The box's folder on the host, the worker's working directory, the slot's control folder.
+        // The box's folder on the host, the worker's working directory, the slot's cgroups.
         Assert.DoesNotContain(sandbox.Root, seen);
         Assert.DoesNotContain(sandbox.Options.BoxRoot, seen);
         Assert.DoesNotContain(Environment.CurrentDirectory, seen);
+        Assert.DoesNotContain(sandbox.Options.CgroupName, seen);
     }
 
     [Fact]
