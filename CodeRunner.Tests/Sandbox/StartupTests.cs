@@ -78,4 +78,50 @@ public sealed class StartupTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public void Given_a_box_root_below_a_folder_the_slot_uids_cannot_search_Then_the_self_test_quotes_bwrap_and_names_that_folder_and_uid()
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var root = Path.Combine("/tmp", $"coderunner-sandbox-test-{id}");
+        Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var options = new SandboxOptions { BoxRoot = Path.Combine(root, "boxes"), CgroupName = $"coderunner-test-{id}", Slots = 1, UidBase = 63700 };
+        try
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => BwrapSandbox.Create(options));
+
+            Assert.StartsWith("sandbox self-test (/usr/bin/true in slot 0) failed: ", error.Message);
+            Assert.Contains($"folder {root} (mode 0700, owner 0) cannot be searched by uid 63700", error.Message);
+            Assert.DoesNotContain("user namespaces", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Given_bwrap_refusing_to_start_Then_the_self_test_error_begins_with_bwraps_own_words_and_blames_nothing_else()
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var root = Path.Combine("/tmp", $"coderunner-sandbox-test-{id}");
+        Directory.CreateDirectory(root);
+        File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
+        // The real bwrap, given one option it does not know, as a broken or mismatched bwrap would be.
+        var bwrap = Path.Combine(root, "bwrap");
+        File.WriteAllText(bwrap, "#!/bin/sh\nexec /usr/bin/bwrap --no-such-option \"$@\"\n");
+        File.SetUnixFileMode(bwrap, (UnixFileMode)0b111_101_101);
+        var options = new SandboxOptions { Bwrap = bwrap, BoxRoot = Path.Combine(root, "boxes"), CgroupName = $"coderunner-test-{id}", Slots = 1, UidBase = 63710 };
+        try
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => BwrapSandbox.Create(options));
+
+            Assert.Equal("sandbox self-test (/usr/bin/true in slot 0) failed: bwrap: Unknown option --no-such-option", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

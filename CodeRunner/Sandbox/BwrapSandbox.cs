@@ -160,11 +160,6 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
         File.SetUnixFileMode(boxRoot, RootTraverseOnly);
     }
 
-    /// <summary>What to check, from what bwrap said.</summary>
-    private string SelfTestHint(string stderr) => stderr.Contains("Permission denied", StringComparison.Ordinal)
-        ? $"(bwrap runs as the slot's uid: every folder above Sandbox:BoxRoot ({options.BoxRoot}) must be searchable by others, chmod o+x)"
-        : "(bubblewrap needs unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces>0)";
-
     private void SelfTest()
     {
         try
@@ -178,9 +173,7 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
             }).GetAwaiter().GetResult();
             if (outcome is not { Termination: SandboxTermination.Exited, ExitCode: 0 })
             {
-                throw new InvalidOperationException(
-                    $"sandbox self-test (/usr/bin/true in slot 0) ended {outcome.Termination} exit {outcome.ExitCode}: " +
-                    $"{outcome.Message} {Encoding.UTF8.GetString(outcome.Stderr).Trim()} " + SelfTestHint(Encoding.UTF8.GetString(outcome.Stderr)));
+                throw new InvalidOperationException(SelfTestFailure.Describe(options, outcome));
             }
         }
         catch

@@ -41,6 +41,23 @@ internal static unsafe partial class Libc
         public short Revents;
     }
 
+    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    /// <summary>Mode, owner and group of a path (statx: one layout on every architecture), or null.</summary>
+    public static (int Mode, uint Owner, uint Group)? StatOwner(string path)
+    {
+        var buffer = stackalloc byte[256];
+        const int AT_FDCWD = -100;
+        const uint STATX_BASIC_STATS = 0x7ff;
+        if (Statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, buffer) != 0)
+        {
+            return null;
+        }
+        // struct statx: stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28.
+        return (*(ushort*)(buffer + 28), *(uint*)(buffer + 20), *(uint*)(buffer + 24));
+    }
+
     [LibraryImport(Lib, EntryPoint = "geteuid")]
     public static partial uint GetEuid();
 
