@@ -30,6 +30,8 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
 
     public string CgroupVersion => cgroups.Version;
 
+    internal SandboxSlot SlotAt(int index) => slots[index];
+
     public static BwrapSandbox Create(SandboxOptions options)
     {
         Preflight(options);
