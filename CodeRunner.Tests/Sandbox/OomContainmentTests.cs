@@ -61,6 +61,45 @@ public sealed class OomContainmentTests(SandboxFixture fixture) : IClassFixture<
         Assert.DoesNotContain(outcomes, o => o.Termination == SandboxTermination.InternalError);
     }
 
+    [Fact]
+    public async Task Given_a_program_Then_it_is_the_OOM_killers_first_pick_and_the_launcher_and_the_boxs_pid_1_are_never_picked()
+    {
+        var outcome = await fixture.RunAsync(["/bin/sh", "-c", "cat /proc/self/oom_score_adj /proc/1/oom_score_adj"]);
+        var launcher = ((BwrapSandbox)fixture.Sandbox).SlotAt(0).Launcher!.Pid;
+
+        Assert.Equal($"1000\n{HelperScore}\n", SandboxFixture.Text(outcome.Stdout));
+        Assert.Equal(HelperScore, File.ReadAllText($"/proc/{launcher}/oom_score_adj").Trim());
+    }
+
+    [Fact]
+    public async Task Given_no_launcher_Then_the_program_is_still_the_OOM_killers_first_pick_and_the_boxs_pid_1_is_not()
+    {
+        var root = Path.Combine(fixture.Root, "no-launcher");
+        var options = new SandboxOptions
+        {
+            BoxRoot = Path.Combine(root, "boxes"), CgroupName = $"coderunner-test-{Guid.NewGuid().ToString("N")[..8]}",
+            Slots = 1, UidBase = 63700, Launcher = false, SelfTest = false,
+        };
+        var sandbox = BwrapSandbox.Create(options);
+        try
+        {
+            await using var box = await sandbox.CreateBoxAsync(0, CancellationToken.None);
+            var outcome = await box.RunAsync(new SandboxRun(["/bin/sh", "-c", "cat /proc/self/oom_score_adj /proc/1/oom_score_adj"], null, SandboxFixture.Limits()), CancellationToken.None);
+
+            Assert.Equal($"1000\n{HelperScore}\n", SandboxFixture.Text(outcome.Stdout));
+        }
+        finally
+        {
+            sandbox.Dispose();
+        }
+    }
+
+    /// <summary>-1000 needs CAP_SYS_RESOURCE (the worker's unit grants it); without it the helpers stay at 0, still below the program.</summary>
+    private static string HelperScore =>
+        (Convert.ToUInt64(File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal))[7..].Trim(), 16) & (1UL << 24)) != 0
+            ? "-1000"
+            : "0";
+
     private async Task<SandboxOutcome> RunOnceAsync(string[] argv, (string Name, byte[] Content)[] files, SandboxLimits limits)
     {
         await using var box = await fixture.Sandbox.CreateBoxAsync(0, CancellationToken.None);

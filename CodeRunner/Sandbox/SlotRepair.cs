@@ -14,7 +14,7 @@ namespace CodeRunner.Sandbox;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class SlotRepair
 {
-    private static readonly SandboxLimits SelfTestLimits = new(10, 1, 10, 64 * 1024, 8192, 8, 64);
+    internal static readonly SandboxLimits SelfTestLimits = new(10, 1, 10, 64 * 1024, 8192, 8, 64);
 
     public static void Repair(SandboxOptions options, SandboxSlot slot)
     {

@@ -38,7 +38,8 @@ internal static class Reaper
         my $pid = fork;
         if (!defined $pid) { syswrite $host, 'f ' . ($! + 0) . "\n"; exit 122 }
         if (!$pid) {
-          syscall($prctl, 4, 1) == 0 && open(my $oom, '>', '/proc/self/oom_score_adj') && syswrite($oom, "1000\n") && close($oom)
+          my $oom;
+          syscall($prctl, 4, 1) == 0 && open($oom, '>', '/proc/self/oom_score_adj') && syswrite($oom, "1000\n") && close($oom)
             or do { syswrite $host, 'f ' . ($! + 0) . "\n"; exit 122 };
           $as eq '-' or syscall($setrlimit, 9, pack('Q2', $as * 1024, $as * 1024)) == 0
             or do { syswrite $host, 'f ' . ($! + 0) . "\n"; exit 122 };
