@@ -17,6 +17,7 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
     private readonly SandboxOptions options;
     private readonly ICgroupHierarchy cgroups;
     private readonly SandboxSlot[] slots;
+    private readonly Timer maintenance;
     private bool disposed;
 
     private BwrapSandbox(SandboxOptions options, ICgroupHierarchy cgroups, SandboxSlot[] slots)
@@ -24,16 +25,22 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
         this.options = options;
         this.cgroups = cgroups;
         this.slots = slots;
+        var every = TimeSpan.FromSeconds(Math.Max(0.1, options.MaintenanceSeconds));
+        maintenance = new Timer(_ => Maintain(), null, every, every);
     }
 
     public int Slots => slots.Length;
 
+    public IReadOnlyList<string?> SlotProblems => slots.Select(s => s.Problem).ToArray();
+
     public string CgroupVersion => cgroups.Version;
+
+    internal SandboxSlot SlotAt(int index) => slots[index];
 
     public static BwrapSandbox Create(SandboxOptions options)
     {
         Preflight(options);
-        // Orphans of bwrap (its pid 1) must come to us to be reaped; see SandboxRunner.ReapInit.
+        // Orphans of bwrap (its pid 1, its monitor) must come to us to be reaped; see Native/Orphans.
         if (Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
         {
             throw new InvalidOperationException("prctl(PR_SET_CHILD_SUBREAPER) failed");
@@ -46,7 +53,7 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
             var mount = Path.Combine(options.BoxRoot, $"slot{i}");
             Directory.CreateDirectory(mount, RootTraverseOnly);
             SlotMount.Mount(mount, options.BoxSizeMb);
-            slots[i] = new SandboxSlot(i, options.UidBase + i, cgroups.Slot(i), mount);
+            slots[i] = new SandboxSlot(i, options.UidBase + i, cgroups, mount);
             // A worker killed with SIGKILL leaves its runs behind in the slot cgroups (on v1 they are
             // outside the service's cgroup, so systemd does not end them): the next worker ends them.
             slots[i].KillAndWaitEmpty();
@@ -72,9 +79,9 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
         await s.Gate.WaitAsync(ct);
         try
         {
-            if (s.Broken)
+            if (s.Problem is { } problem)
             {
-                throw new InvalidOperationException($"sandbox slot {slot} failed to wipe its previous box and is out of service");
+                throw new InvalidOperationException($"sandbox slot {slot} is out of service: {problem}");
             }
             var dir = Path.Combine(s.BoxMount, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
             Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -94,6 +101,13 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
             return;
         }
         disposed = true;
+        using (var stopped = new ManualResetEvent(false))
+        {
+            if (maintenance.Dispose(stopped))
+            {
+                stopped.WaitOne();
+            }
+        }
         foreach (var slot in slots)
         {
             slot.Launcher?.Dispose();
@@ -180,6 +194,50 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
         {
             Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// On a timer: reaps what runs orphaned, and rebuilds every idle slot that cannot run or whose
+    /// pids stay charged (<see cref="SlotRepair"/>); a busy slot is checked after its run anyway.
+    /// </summary>
+    private void Maintain()
+    {
+        Orphans.Reap(options.UidBase, slots.Length);
+        foreach (var slot in slots)
+        {
+            if (disposed || !slot.Gate.Wait(0))
+            {
+                continue;
+            }
+            try
+            {
+                if (!disposed && (slot.NeedsRepair || slot.Problem is not null || !Settled(slot)))
+                {
+                    SlotRepair.Repair(options, slot);
+                }
+            }
+            catch (Exception e)
+            {
+                // A timer callback that throws ends the process; a slot that cannot be checked cannot run.
+                slot.Problem = $"slot {slot.Index} could not be checked: {e.Message}";
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
+        }
+    }
+
+    private static bool Settled(SandboxSlot slot)
+    {
+        try
+        {
+            return slot.Settle(TimeSpan.Zero);
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

@@ -9,6 +9,9 @@ public interface ISandbox
     /// <summary>Number of slots this sandbox was configured with.</summary>
     int Slots { get; }
 
+    /// <summary>Per slot, why it cannot run programs (it refuses boxes until repaired); null for a slot that can.</summary>
+    IReadOnlyList<string?> SlotProblems { get; }
+
     ValueTask<IBox> CreateBoxAsync(int slot, CancellationToken ct);
 }
 

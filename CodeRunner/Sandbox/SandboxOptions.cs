@@ -56,6 +56,9 @@ internal sealed class SandboxOptions
     /// <summary>How often the CPU time of a run is checked against its limit.</summary>
     public int PollIntervalMs { get; set; } = 50;
 
+    /// <summary>How often idle slots are checked (orphans reaped, a slot that cannot run rebuilt and self-tested).</summary>
+    public double MaintenanceSeconds { get; set; } = 5;
+
     /// <summary>Run a trivial program in slot 0 at start so a broken setup fails loudly and early.</summary>
     public bool SelfTest { get; set; } = true;
 

@@ -8,6 +8,8 @@ internal sealed class MeasuredSandbox(ISandbox inner) : ISandbox, IAsyncDisposab
 {
     public int Slots => inner.Slots;
 
+    public IReadOnlyList<string?> SlotProblems => inner.SlotProblems;
+
     public async ValueTask<IBox> CreateBoxAsync(int slot, CancellationToken ct) =>
         new MeasuredBox(await inner.CreateBoxAsync(slot, ct));
 

@@ -24,6 +24,7 @@ public static class JudgeWorkerModule
         builder.Services.AddSandbox(builder.Configuration);
         builder.Services.MeasureSandboxRuns();
         builder.Services.AddStorageReadiness();
+        builder.Services.AddSandboxReadiness();
         builder.Services.AddSingleton<ToolchainDetector>();
         builder.Services.AddSingleton<LanguageRegistry>();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -137,13 +137,21 @@ internal sealed class WorkerService(
         }
     }
 
-    /// <summary>The slot's next job, or null once stopping (a job claimed just as stop came is still returned).</summary>
+    /// <summary>
+    /// The slot's next job, or null once stopping (a job claimed just as stop came is still returned).
+    /// A slot out of service claims nothing until the sandbox has repaired it: its jobs would all fail.
+    /// </summary>
     private async Task<ClaimedJob?> ClaimNextAsync(int slot, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
             try
             {
+                if (sandbox.SlotProblems[slot] is not null)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), stopping);
+                    continue;
+                }
                 return await queue.ClaimAsync(_id, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -89,11 +89,15 @@ internal sealed class BwrapBox(SandboxOptions options, SandboxSlot slot, string 
                     slot.KillAndWaitEmpty();
                     SlotMount.Mount(slot.BoxMount, options.BoxSizeMb);
                 }
-                catch
+                catch (InvalidOperationException)
                 {
-                    // Never hand out a box on a slot that may still hold an old one, or no cap.
-                    slot.Broken = true;
-                    throw;
+                    // Never hand out a box on a slot that may still hold an old one, or no cap:
+                    // the repair wipes it again, or takes the slot out of service.
+                    slot.NeedsRepair = true;
+                }
+                if (slot.NeedsRepair)
+                {
+                    SlotRepair.Repair(options, slot);
                 }
             });
         }

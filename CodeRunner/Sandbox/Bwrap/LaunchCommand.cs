@@ -13,7 +13,8 @@ internal static class LaunchCommand
 
     // $1 = number of cgroup.procs files, then the files, then cpu s, fsize 512-byte blocks,
     // open files, stack KB, address space KB or "unlimited", then the command.
-    public const string Script = """
+    public const string Script = OomScore.Unkillable + """
+
         n=$1; shift
         while [ "$n" -gt 0 ]; do
           echo $$ >"$1" || { echo "coderunner-launch: cannot join cgroup $1" >&2; exit 125; }

@@ -18,6 +18,9 @@ namespace CodeRunner.Sandbox.Bwrap;
 /// The reaper runs with bwrap's bare environment (--clearenv, so no PERL5OPT or PERL5LIB can steer
 /// it) and gives the program its environment from argv. The per-process address-space limit is
 /// set in the program's process only: Perl needs more address space than many programs.
+/// The program's process raises its oom_score_adj to <see cref="OomScore.Program"/> (see OomScore);
+/// it turns dumpable again for that, a non-dumpable process's /proc files being root's: nothing
+/// untrusted runs in the box yet, and the exec that follows makes it dumpable anyway.
 /// </remarks>
 internal static class Reaper
 {
@@ -35,6 +38,9 @@ internal static class Reaper
         my $pid = fork;
         if (!defined $pid) { syswrite $host, 'f ' . ($! + 0) . "\n"; exit 122 }
         if (!$pid) {
+          my $oom;
+          syscall($prctl, 4, 1) == 0 && open($oom, '>', '/proc/self/oom_score_adj') && syswrite($oom, "1000\n") && close($oom)
+            or do { syswrite $host, 'f ' . ($! + 0) . "\n"; exit 122 };
           $as eq '-' or syscall($setrlimit, 9, pack('Q2', $as * 1024, $as * 1024)) == 0
             or do { syswrite $host, 'f ' . ($! + 0) . "\n"; exit 122 };
           exec { $ARGV[0] } @ARGV;

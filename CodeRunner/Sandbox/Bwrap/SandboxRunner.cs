@@ -25,11 +25,13 @@ internal static unsafe class SandboxRunner
         var memoryBytes = (limits.PerProcessMemoryLimit ? limits.TotalMemoryKb ?? limits.MemoryKb : limits.MemoryKb) * 1024;
         try
         {
+            Orphans.Reap(slot.Uid, 1);
             slot.KillAndWaitEmpty();
             slot.Cgroup.Prepare(memoryBytes, limits.MaxProcesses + (launcher is null ? HelperProcesses : SlotLauncher.HelperProcesses));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
+            slot.NeedsRepair = true;
             return Failed($"cannot prepare the cgroups of slot {slot.Index}: {e.Message}");
         }
 
@@ -44,7 +46,7 @@ internal static unsafe class SandboxRunner
             try
             {
                 var argv = LaunchCommand.Build(options, slot.Uid, slot.Cgroup.ProcsFiles, limits, bwrap);
-                pid = Spawner.Spawn(options.Shell, argv, ["PATH=/usr/bin:/bin"], io.ChildFds);
+                pid = Orphans.Spawn(() => Spawner.Spawn(options.Shell, argv, ["PATH=/usr/bin:/bin"], io.ChildFds));
             }
             catch (IOException e)
             {
@@ -135,6 +137,7 @@ internal static unsafe class SandboxRunner
                     var r = Libc.WaitPid(pid, &status, flags);
                     if (r == pid)
                     {
+                        Orphans.Forget(pid);
                         waitStatus = status;
                         exitedAt = clock.Elapsed;
                         io.CloseStdin();
@@ -167,7 +170,7 @@ internal static unsafe class SandboxRunner
                 }
             }
             slot.KillAndWaitEmpty();
-            ReapInit(io.InitPid);
+            ReapInit(slot);
             if (launcher is not null)
             {
                 io.DrainAll();
@@ -195,6 +198,7 @@ internal static unsafe class SandboxRunner
                 Libc.Kill(pid, Libc.SIGKILL);
                 int status;
                 Libc.WaitPid(pid, &status, 0);
+                Orphans.Forget(pid);
             }
             io.Dispose();
         }
@@ -215,24 +219,32 @@ internal static unsafe class SandboxRunner
             run.Argv[0],
             Encoding.UTF8.GetString(run.RedirectStderrToStdout ? stdout.AsSpan(0, Math.Min(stdout.Length, 4096)) : stderr.AsSpan(0, Math.Min(stderr.Length, 4096))));
         var (termination, exitCode, signal, message) = RunClassifier.Classify(observed, limits);
+        if (termination == SandboxTermination.InternalError && !io.Reaper.Ready)
+        {
+            // The sandbox could not even start its pid 1 ("bwrap: Can't fork"...): check the slot before its next box.
+            slot.NeedsRepair = true;
+        }
         return new SandboxOutcome(termination, exitCode, signal, usage.CpuSeconds, wall, usage.PeakBytes / 1024, stdout, stderr, message);
     }
 
     /// <summary>
     /// bwrap's pid 1 (the reaper, with --as-pid-1) is its monitor's child and normally reaped by
-    /// it; should the monitor end first (it dies on errors), the orphan comes to us, the worker
-    /// being a child subreaper. Unreaped it would stay a zombie charged to the slot's pids.max
-    /// (and this host's init does not reap promptly).
+    /// it; should the monitor end first (it dies on errors, or was the OOM killer's pick before the
+    /// helpers were made unkillable), the orphan comes to us, the worker being a child subreaper,
+    /// and so does the monitor if the launcher died. Unreaped they would stay zombies charged to the
+    /// slot's pids.max. Reaped with every other orphan of the slot uid (never by a blocking waitpid of
+    /// a pid we did not spawn, which could by then be someone else's); if pids stay charged, the
+    /// slot is rebuilt before its next box.
     /// </summary>
-    private static void ReapInit(int? initPid)
+    private static void ReapInit(SandboxSlot slot)
     {
-        if (initPid is not { } p)
+        try
         {
-            return;
+            slot.NeedsRepair |= !slot.Settle(TimeSpan.FromSeconds(2));
         }
-        int status;
-        while (Libc.WaitPid(p, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
+        catch (IOException)
         {
+            slot.NeedsRepair = true;
         }
     }
 

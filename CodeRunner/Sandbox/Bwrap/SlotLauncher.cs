@@ -23,10 +23,11 @@ internal sealed unsafe class SlotLauncher : IDisposable
 {
     public const int HelperProcesses = 3; // the launcher, bwrap's monitor and its pid 1 share pids.max with the program
 
-    // Runs as root: joins the slot's cgroups (once), lifts the hard rlimits as far as it may (so
-    // the per-run builtins, unprivileged, can set any value below), then execs
-    // `unshare --net setpriv ... bash -c Loop`.
-    private const string Prelude = """
+    // Runs as root: out of reach of the slot's OOM killer (see OomScore), joins the slot's cgroups
+    // (once), lifts the hard rlimits as far as it may (so the per-run builtins, unprivileged, can
+    // set any value below), then execs `unshare --net setpriv ... bash -c Loop`.
+    private const string Prelude = OomScore.Unkillable + """
+
         n=$1; shift
         while [ "$n" -gt 0 ]; do
           echo $$ >"$1" || exit 125
@@ -97,6 +98,7 @@ internal sealed unsafe class SlotLauncher : IDisposable
             {
                 return;
             }
+            Orphans.Forget(Pid);
             Pid = 0;
             CloseFds();
         }
@@ -111,6 +113,7 @@ internal sealed unsafe class SlotLauncher : IDisposable
             Libc.Kill(Pid, Libc.SIGKILL);
             int ws;
             Libc.WaitPid(Pid, &ws, 0);
+            Orphans.Forget(Pid);
             Pid = 0;
         }
         CloseFds();
@@ -218,7 +221,7 @@ internal sealed unsafe class SlotLauncher : IDisposable
                 "--",
                 options.LauncherShell, "-c", Loop, "bash", Directory,
             ]);
-            Pid = LauncherThread.Run(() => Spawner.Spawn(options.Shell, argv, ["PATH=/usr/bin:/bin"], [controlRead, statusWrite, -1]));
+            Pid = LauncherThread.Run(() => Orphans.Spawn(() => Spawner.Spawn(options.Shell, argv, ["PATH=/usr/bin:/bin"], [controlRead, statusWrite, -1])));
             control = controlWrite;
             status = statusRead;
             lineLength = 0;

@@ -89,6 +89,8 @@ internal sealed class CgroupV1(string memoryMount, string pidsMount, string cpua
 
         public IReadOnlyList<int> Pids() => ProcsFiles.SelectMany(CgroupFiles.ReadPids).Distinct().ToArray();
 
+        public long PidsCurrent() => CgroupFiles.ReadLong(Path.Combine(pids, "pids.current"));
+
         public void KillAll() => CgroupFiles.KillEach(Pids());
 
         public void Delete()

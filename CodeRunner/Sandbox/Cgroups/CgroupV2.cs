@@ -127,6 +127,8 @@ internal sealed class CgroupV2 : ICgroupHierarchy
 
         public IReadOnlyList<int> Pids() => CgroupFiles.ReadPids(ProcsFiles[0]);
 
+        public long PidsCurrent() => CgroupFiles.ReadLong(Path.Combine(dir, "pids.current"));
+
         public void KillAll()
         {
             var kill = Path.Combine(dir, "cgroup.kill");

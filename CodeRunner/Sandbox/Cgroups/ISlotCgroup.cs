@@ -21,6 +21,9 @@ internal interface ISlotCgroup
 
     IReadOnlyList<int> Pids();
 
+    /// <summary>pids.current: also counts zombies not yet reaped, which cgroup.procs no longer lists.</summary>
+    long PidsCurrent();
+
     /// <summary>SIGKILLs every process in the slot (v2: cgroup.kill, atomic against forks).</summary>
     void KillAll();
 
