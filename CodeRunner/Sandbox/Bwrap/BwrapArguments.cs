@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodeRunner.Sandbox.Seccomp;
 
 namespace CodeRunner.Sandbox.Bwrap;
 
@@ -42,6 +43,11 @@ internal static class BwrapArguments
             // The reaper starts with nothing but bwrap's PWD and gives the program its environment.
             "--clearenv",
         ]);
+        if (options.Seccomp)
+        {
+            // The launcher opened the filter's file on this fd; bwrap reads and closes it.
+            a.AddRange(["--seccomp", SyscallFilter.Fd.ToString(CultureInfo.InvariantCulture)]);
+        }
         a.AddRange(["--ro-bind", "/usr", "/usr"]);
         foreach (var name in RootLinks)
         {
