@@ -253,7 +253,29 @@ public sealed class SyscallFilterTests(SandboxFixture sandbox) : IClassFixture<S
     }
 
     [Fact]
-    public async Task Given_runs_without_the_slot_launcher_Then_they_have_the_filter_too()
+    public async Task Given_a_program_opening_ptys_Then_it_gets_none_and_the_hosts_pty_pool_does_not_grow()
+    {
+        // kernel.pty.nr counts the ptys of every devpts instance on the host; /proc/sys shows the host's value.
+        var outcome = await sandbox.RunAsync(["/usr/bin/python3", "-c", """
+            import os
+            nr = lambda: int(open('/proc/sys/kernel/pty/nr').read())
+            before, held = nr(), []
+            for name, opener in [('ptmx', lambda: os.open('/dev/ptmx', os.O_RDWR | os.O_NOCTTY)),
+                                 ('pts_ptmx', lambda: os.open('/dev/pts/ptmx', os.O_RDWR | os.O_NOCTTY)),
+                                 ('openpty', os.openpty)]:
+                try:
+                    held.append(opener()); print(name, 'opened')
+                except OSError as e:
+                    print(name, 'failed')
+            print('grew', nr() > before)
+            """]);
+
+        Assert.True(outcome is { Termination: SandboxTermination.Exited, ExitCode: 0 }, SandboxFixture.Describe(outcome));
+        Assert.Equal("ptmx failed\npts_ptmx failed\nopenpty failed\ngrew False\n", SandboxFixture.Text(outcome.Stdout));
+    }
+
+    [Fact]
+    public async Task Given_runs_without_the_slot_launcher_Then_they_have_the_filter_and_no_pty_either()
     {
         using var direct = new SandboxFixture(launcher: false);
 
@@ -263,9 +285,10 @@ public sealed class SyscallFilterTests(SandboxFixture sandbox) : IClassFixture<S
                 socket.socket(40, socket.SOCK_STREAM); print('vsock created')
             except OSError as e:
                 print('vsock', e.errno)
+            print('ptmx', os.path.exists('/dev/ptmx'))
             """]);
 
         Assert.True(outcome is { Termination: SandboxTermination.Exited, ExitCode: 0 }, SandboxFixture.Describe(outcome));
-        Assert.Equal("vsock 1\n", SandboxFixture.Text(outcome.Stdout));
+        Assert.Equal("vsock 1\nptmx False\n", SandboxFixture.Text(outcome.Stdout));
     }
 }

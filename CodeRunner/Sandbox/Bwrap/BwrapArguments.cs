@@ -76,6 +76,11 @@ internal static class BwrapArguments
         a.AddRange([
             "--proc", "/proc",
             "--dev", "/dev",
+            // No pty: every devpts instance draws from the host's one pool (kernel.pty.max), and
+            // --dev gives the box one, with /dev/ptmx a symlink into it. An empty read-only tmpfs
+            // hides it, so /dev/ptmx and /dev/pts/ptmx do not exist and cannot be created.
+            "--tmpfs", "/dev/pts",
+            "--remount-ro", "/dev/pts",
             "--size", Bytes(options.TmpSizeMb), "--tmpfs", "/tmp",
             "--size", Bytes(options.ShmSizeMb), "--tmpfs", "/dev/shm",
             "--bind", boxDir, "/box",
