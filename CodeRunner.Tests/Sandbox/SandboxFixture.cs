@@ -12,6 +12,12 @@ public sealed class SandboxFixture : IDisposable
     private static int instances;
 
     public SandboxFixture()
+        : this(launcher: true)
+    {
+    }
+
+    /// <param name="launcher">false: every run goes sh → setpriv → bwrap (Sandbox:Launcher=false).</param>
+    internal SandboxFixture(bool launcher)
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var n = Interlocked.Increment(ref instances);
@@ -25,6 +31,7 @@ public sealed class SandboxFixture : IDisposable
             Slots = 1,
             BoxSizeMb = 64,
             TmpSizeMb = 64,
+            Launcher = launcher,
         };
         Sandbox = OperatingSystem.IsLinux() ? BwrapSandbox.Create(Options) : throw new PlatformNotSupportedException();
     }

@@ -4,6 +4,7 @@ using CodeRunner.Sandbox.Boxes;
 using CodeRunner.Sandbox.Bwrap;
 using CodeRunner.Sandbox.Cgroups;
 using CodeRunner.Sandbox.Native;
+using CodeRunner.Sandbox.Seccomp;
 
 namespace CodeRunner.Sandbox;
 
@@ -47,6 +48,10 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
         }
         var cgroups = CgroupDetection.Open(options.Cgroup, options.CgroupName);
         PrepareBoxRoot(options.BoxRoot);
+        if (SyscallFilter.PathFor(options) is { } filter)
+        {
+            SyscallFilter.Write(filter);
+        }
         var slots = new SandboxSlot[options.EffectiveSlots];
         for (var i = 0; i < slots.Length; i++)
         {

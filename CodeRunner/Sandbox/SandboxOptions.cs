@@ -36,6 +36,12 @@ internal sealed class SandboxOptions
     /// </summary>
     public bool Launcher { get; set; } = true;
 
+    /// <summary>
+    /// The seccomp filter of every run (see Seccomp/SyscallFilter). Only the sandbox benchmark
+    /// turns it off, to measure what it costs.
+    /// </summary>
+    public bool Seccomp { get; set; } = true;
+
     /// <summary>Concurrent runs; 0 means one per processor.</summary>
     public int Slots { get; set; }
 

@@ -4,7 +4,7 @@ using CodeRunner.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-// Usage: SandboxBench [--runs N] [--no-launcher | --paired]. Needs root (like the worker). Prints p50/p99
+// Usage: SandboxBench [--runs N] [--no-launcher | --paired | --paired-seccomp]. Needs root (like the worker). Prints p50/p99
 // per mode, and CPU per run: of this process, of its reaped children (the whole launch chain and
 // the program) and of the whole machine (/proc/stat, so anything else running counts too).
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(200);
@@ -22,21 +22,25 @@ var sandbox = services.GetRequiredService<ISandbox>();
 var limits = new SandboxLimits(5, 1, 10, 256 * 1024, 64 * 1024, 64, 1024);
 
 string[][] programs = [["/bin/true"], ["/usr/bin/python3", "-c", "pass"]];
-if (args.Contains("--paired"))
+var pairedSeccomp = args.Contains("--paired-seccomp");
+if (args.Contains("--paired") || pairedSeccomp)
 {
-    // bare, launcher and no-launcher runs interleaved one by one, so all three see the same load.
+    // bare, launcher and no-launcher runs interleaved one by one, so all three see the same load;
+    // --paired-seccomp: the second sandbox has the launcher but no seccomp filter instead.
     var offConfiguration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["Sandbox:BoxRoot"] = Path.Combine(root, "boxes-off"),
         ["Sandbox:CgroupName"] = $"coderunner-bench-off-{Environment.ProcessId}",
         ["Sandbox:Slots"] = "1",
         ["Sandbox:UidBase"] = "60100",
-        ["Sandbox:Launcher"] = "false",
+        ["Sandbox:Launcher"] = pairedSeccomp ? "true" : "false",
+        ["Sandbox:Seccomp"] = pairedSeccomp ? "false" : "true",
     }).Build();
     await using var offServices = new ServiceCollection().AddSandbox(offConfiguration).BuildServiceProvider();
     var off = offServices.GetRequiredService<ISandbox>();
-    Console.WriteLine($"paired: {runs} rounds of (bare, launcher, no launcher) after 20 warm-up rounds, one slot each, box reused");
-    Console.WriteLine($"{"program",-24} {"bare p50",9} {"launcher p50",13} {"p99",8} {"no-launcher p50",16} {"p99",8}");
+    var (onName, offName) = pairedSeccomp ? ("seccomp", "no seccomp") : ("launcher", "no launcher");
+    Console.WriteLine($"paired: {runs} rounds of (bare, {onName}, {offName}) after 20 warm-up rounds, one slot each, box reused");
+    Console.WriteLine($"{"program",-24} {"bare p50",9} {onName + " p50",13} {"p99",8} {offName + " p50",16} {"p99",8}");
     foreach (var argv in programs)
     {
         await using var onBox = await sandbox.CreateBoxAsync(0, CancellationToken.None);

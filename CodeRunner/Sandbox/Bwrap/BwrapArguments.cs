@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodeRunner.Sandbox.Seccomp;
 
 namespace CodeRunner.Sandbox.Bwrap;
 
@@ -42,6 +43,11 @@ internal static class BwrapArguments
             // The reaper starts with nothing but bwrap's PWD and gives the program its environment.
             "--clearenv",
         ]);
+        if (options.Seccomp)
+        {
+            // The launcher opened the filter's file on this fd; bwrap reads and closes it.
+            a.AddRange(["--seccomp", SyscallFilter.Fd.ToString(CultureInfo.InvariantCulture)]);
+        }
         a.AddRange(["--ro-bind", "/usr", "/usr"]);
         foreach (var name in RootLinks)
         {
@@ -70,6 +76,11 @@ internal static class BwrapArguments
         a.AddRange([
             "--proc", "/proc",
             "--dev", "/dev",
+            // No pty: every devpts instance draws from the host's one pool (kernel.pty.max), and
+            // --dev gives the box one, with /dev/ptmx a symlink into it. An empty read-only tmpfs
+            // hides it, so /dev/ptmx and /dev/pts/ptmx do not exist and cannot be created.
+            "--tmpfs", "/dev/pts",
+            "--remount-ro", "/dev/pts",
             "--size", Bytes(options.TmpSizeMb), "--tmpfs", "/tmp",
             "--size", Bytes(options.ShmSizeMb), "--tmpfs", "/dev/shm",
             "--bind", boxDir, "/box",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodeRunner.Sandbox.Seccomp;
 
 namespace CodeRunner.Sandbox.Bwrap;
 
@@ -12,7 +13,8 @@ internal static class LaunchCommand
     public const int LaunchFailedExit = 125;
 
     // $1 = number of cgroup.procs files, then the files, then cpu s, fsize 512-byte blocks,
-    // open files, stack KB, address space KB or "unlimited", then the command.
+    // open files, stack KB, address space KB or "unlimited", the seccomp filter's file or "" (opened
+    // on fd 5 for bwrap), then the command.
     public const string Script = OomScore.Unkillable + """
 
         n=$1; shift
@@ -22,7 +24,8 @@ internal static class LaunchCommand
         done
         ulimit -c 0 && ulimit -t "$1" && ulimit -f "$2" && ulimit -n "$3" && ulimit -s "$4" && ulimit -v "$5" ||
           { echo "coderunner-launch: cannot set rlimits" >&2; exit 125; }
-        shift 5
+        if [ -n "$6" ]; then exec 5<"$6" || { echo "coderunner-launch: cannot open $6" >&2; exit 125; }; fi
+        shift 6
         echo ok >&3
         exec "$@"
         """;
@@ -32,6 +35,7 @@ internal static class LaunchCommand
         var argv = new List<string> { "sh", "-c", Script, "sh", Num(procsFiles.Count) };
         argv.AddRange(procsFiles);
         argv.AddRange(Rlimits(limits));
+        argv.Add(SyscallFilter.PathFor(options) ?? "");
         argv.AddRange([
             options.Setpriv,
             $"--reuid={Num(uid)}", $"--regid={Num(uid)}", "--clear-groups",

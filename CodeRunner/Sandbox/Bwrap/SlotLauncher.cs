@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using CodeRunner.Sandbox.Native;
+using CodeRunner.Sandbox.Seccomp;
 
 namespace CodeRunner.Sandbox.Bwrap;
 
@@ -38,13 +39,15 @@ internal sealed unsafe class SlotLauncher : IDisposable
         """;
 
     // Runs as the slot uid. One control line per run: seq cpu-s fsize-blocks nofile stack-KB as-KB|unlimited stdin(0/1) merge(0/1).
+    // $2: the seccomp filter's file, opened on fd 5 for bwrap (or "").
     private const string Loop = """
-        ctl=$1
+        ctl=$1 filter=$2
         while read -r seq cpu fsize nofile stack as stdin merge; do
           (
             exec >"$ctl/out" 3>"$ctl/status" 4>&3 || exit 125
             if [ "$merge" = 1 ]; then exec 2>&1; else exec 2>"$ctl/err" || exit 125; fi
             if [ "$stdin" = 1 ]; then exec <"$ctl/stdin" || exit 125; else exec </dev/null; fi
+            if [ -n "$filter" ]; then exec 5<"$filter" || exit 125; fi
             ulimit -c 0 && ulimit -t "$cpu" && ulimit -f "$fsize" && ulimit -n "$nofile" && ulimit -s "$stack" && ulimit -v "$as" ||
               { echo "coderunner-launch: cannot set rlimits" >&2; exit 125; }
             mapfile -d '' -t argv <"$ctl/args" || exit 125
@@ -219,7 +222,7 @@ internal sealed unsafe class SlotLauncher : IDisposable
                 // Tied to the spawning thread, which lives as long as the process (see LauncherThread).
                 "--pdeathsig", "KILL",
                 "--",
-                options.LauncherShell, "-c", Loop, "bash", Directory,
+                options.LauncherShell, "-c", Loop, "bash", Directory, SyscallFilter.PathFor(options) ?? "",
             ]);
             Pid = LauncherThread.Run(() => Orphans.Spawn(() => Spawner.Spawn(options.Shell, argv, ["PATH=/usr/bin:/bin"], [controlRead, statusWrite, -1])));
             control = controlWrite;
