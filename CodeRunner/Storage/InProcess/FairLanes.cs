@@ -18,8 +18,10 @@ internal sealed class FairLanes
     /// <summary>Back at the head of its lane, and the lane first in line: it has waited longest.</summary>
     public void PutBack(string caller, string token, int attempt)
     {
-        var first = _lanes.Count == 0 ? FairShare.JoinScore(_served) : _lanes.Values.Min(l => l.Score) - 1;
-        LaneOf(caller, () => first).Jobs.AddFirst((token, attempt));
+        var first = _lanes.Count == 0 ? FairShare.JoinScore(_served) : Math.Min(FairShare.JoinScore(_served), _lanes.Values.Min(l => l.Score) - 1);
+        var lane = LaneOf(caller, () => first);
+        lane.Score = first;
+        lane.Jobs.AddFirst((token, attempt));
         Count++;
     }
 

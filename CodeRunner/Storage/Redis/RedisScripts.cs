@@ -32,12 +32,10 @@ internal static class RedisScripts
         local function put_back(id)
           local caller = redis.call('HGET', KEYS[5], id) or ''
           redis.call('RPUSH', LANE .. caller, id)
-          if not redis.call('ZSCORE', KEYS[3], caller) then
-            local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-            local score = join_score()
-            if #first > 0 then score = tonumber(first[2]) - 1 end
-            redis.call('ZADD', KEYS[3], score, caller)
-          end
+          local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+          local score = join_score()
+          if #first > 0 then score = math.min(score, tonumber(first[2]) - 1) end
+          redis.call('ZADD', KEYS[3], score, caller)
         end
         local function waiting()
           local n = redis.call('LLEN', KEYS[1])

@@ -12,7 +12,7 @@ namespace CodeRunner.Judge.Server.Http;
 /// </summary>
 internal static class JudgeCaller
 {
-    public const string Header = "X-CodeRunner-Caller";
+    public const string Header = TierHeaders.Caller;
 
     public static string Of(HttpContext context, JudgeOptions options)
     {
