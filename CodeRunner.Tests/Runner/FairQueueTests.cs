@@ -46,19 +46,25 @@ public sealed class FairQueueTests
             }
         }
         var waited = Stopwatch.StartNew();
-        var hello = await victim.PostAsync("/submissions?wait=true", RunnerStack.Submission(RunnerStack.Hello));
+        var hello = await victim.PostAsync("/submissions?wait=true&fields=stdout,created_at,finished_at", RunnerStack.Submission(RunnerStack.Hello));
         waited.Stop();
+        var finished = new List<string>();
         foreach (var (http, token) in tokens)
         {
-            Assert.Equal(3, (await RunnerStack.PollAsync(http, token))["status"]!["id"]!.GetValue<int>());
+            var result = await RunnerStack.PollAsync(http, token);
+            Assert.Equal(3, result["status"]!["id"]!.GetValue<int>());
+            var times = await RunnerStack.BodyAsync(await http.GetAsync($"/submissions/{token}?fields=created_at,finished_at"));
+            finished.Add(times.ToJsonString());
         }
         var floodJob = floodStart.Elapsed / (tokens.Count + 1);
 
         Assert.Equal(HttpStatusCode.Created, hello.StatusCode);
-        Assert.Equal("hello, world\n", (await RunnerStack.BodyAsync(hello))["stdout"]!.GetValue<string>());
+        var helloBody = await RunnerStack.BodyAsync(hello);
+        Assert.Equal("hello, world\n", helloBody["stdout"]!.GetValue<string>());
         // First come, first served it would wait for all six jobs; its turn comes after the running one.
         Assert.True(waited.Elapsed < 2 * floodJob,
-            $"the hello world waited {waited.Elapsed.TotalSeconds:0.00} s; one flood job takes about {floodJob.TotalSeconds:0.00} s");
+            $"the hello world waited {waited.Elapsed.TotalSeconds:0.00} s; one flood job takes about {floodJob.TotalSeconds:0.00} s"
+            + $" (hello {helloBody.ToJsonString()}; flood finished at {string.Join(", ", finished)})");
         flooders.ForEach(f => f.Dispose());
     }
 }

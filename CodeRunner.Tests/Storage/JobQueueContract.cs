@@ -163,6 +163,18 @@ public abstract class JobQueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Given_a_callers_only_job_just_claimed_When_its_next_jobs_and_a_newcomers_arrive_Then_the_newcomer_goes_first()
+    {
+        await _queue.EnqueueAsync("flood", ["f1"], Ct);
+        var running = await _queue.ClaimAsync("w", Ct);
+
+        await _queue.EnqueueAsync("flood", ["f2", "f3"], Ct);
+        await _queue.EnqueueAsync("newcomer", ["n1"], Ct);
+
+        Assert.Equal(["f1", "n1", "f2", "f3"], [running.Token, .. await ClaimAllAsync(3)]);
+    }
+
+    [Fact]
     public async Task Given_a_caller_that_rejoins_with_one_job_each_time_Then_it_cannot_cut_in_front_of_a_waiting_backlog()
     {
         await _queue.EnqueueAsync("backlog", ["b1", "b2", "b3"], Ct);

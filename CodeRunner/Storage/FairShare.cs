@@ -6,7 +6,9 @@ namespace CodeRunner.Storage;
 /// serial number of the last claim minus one half: after every lane that waited before it and has
 /// not been served since, but before the lane just served. So a newcomer never waits behind a
 /// flooder's second job, and a caller that keeps re-joining with one job cannot cut in front of a
-/// lane that has waited longer (plain "new lanes go first" would let it starve that lane).
+/// lane that has waited longer (plain "new lanes go first" would let it starve that lane). The
+/// lane just served is the exception: if it empties and joins again (its next job arrives while
+/// the last one runs), it keeps that serial number and so stays behind whoever joined meanwhile.
 /// </summary>
 public static class FairShare
 {
@@ -17,7 +19,8 @@ public static class FairShare
     public const int MaxCallerLength = 200;
 
     /// <summary>The score of a lane that starts waiting after claim number <paramref name="lastServed"/>.</summary>
-    public static double JoinScore(long lastServed) => lastServed - 0.5;
+    /// <param name="servedLast">Whether that claim was this lane's.</param>
+    public static double JoinScore(long lastServed, bool servedLast) => servedLast ? lastServed : lastServed - 0.5;
 
     /// <summary>A caller name fit for a Redis key: short, printable ASCII.</summary>
     public static string Normalize(string caller) =>

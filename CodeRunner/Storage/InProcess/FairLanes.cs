@@ -5,20 +5,22 @@ internal sealed class FairLanes
 {
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private long _served;
+    private string? _servedLast;
 
     /// <summary>Jobs waiting in every lane.</summary>
     public int Count { get; private set; }
 
     public void Add(string caller, string token, int attempt)
     {
-        LaneOf(caller, () => FairShare.JoinScore(_served)).Jobs.AddLast((token, attempt));
+        LaneOf(caller, () => FairShare.JoinScore(_served, caller == _servedLast)).Jobs.AddLast((token, attempt));
         Count++;
     }
 
     /// <summary>Back at the head of its lane, and the lane first in line: it has waited longest.</summary>
     public void PutBack(string caller, string token, int attempt)
     {
-        var first = _lanes.Count == 0 ? FairShare.JoinScore(_served) : Math.Min(FairShare.JoinScore(_served), _lanes.Values.Min(l => l.Score) - 1);
+        var join = FairShare.JoinScore(_served, caller == _servedLast);
+        var first = _lanes.Count == 0 ? join : Math.Min(join, _lanes.Values.Min(l => l.Score) - 1);
         var lane = LaneOf(caller, () => first);
         lane.Score = first;
         lane.Jobs.AddFirst((token, attempt));
@@ -33,6 +35,7 @@ internal sealed class FairLanes
         lane.Jobs.RemoveFirst();
         Count--;
         _served++;
+        _servedLast = caller;
         if (lane.Jobs.Count == 0)
         {
             _lanes.Remove(caller);

@@ -20,7 +20,7 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Sorted set of the callers whose lanes hold jobs, scored as <see cref="FairShare"/> says.</summary>
     public RedisKey Lanes { get; } = prefix + "lanes";
 
-    /// <summary>Claims from lanes so far: the serial number <see cref="FairShare"/> scores by.</summary>
+    /// <summary>Hash: n = claims from lanes so far (the serial number <see cref="FairShare"/> scores by), last = the caller of the last one.</summary>
     public RedisKey Served { get; } = prefix + "served";
 
     /// <summary>Hash job id → caller, for every job not yet completed or dead-lettered (its lane when it comes back).</summary>

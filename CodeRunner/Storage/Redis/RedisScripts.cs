@@ -20,20 +20,23 @@ internal static class RedisScripts
     /// served, KEYS[5] callers; LANE the lane key prefix.
     /// </summary>
     private const string Lanes = """
-        local function join_score()
-          return tonumber(redis.call('GET', KEYS[4]) or '0') - 0.5
+        local function join_score(caller)
+          local served = redis.call('HMGET', KEYS[4], 'n', 'last')
+          local n = tonumber(served[1] or '0')
+          if served[2] == caller then return n end
+          return n - 0.5
         end
         local function push(caller, id, token)
           redis.call('HSET', KEYS[2], id, token)
           redis.call('HSET', KEYS[5], id, caller)
           redis.call('LPUSH', LANE .. caller, id)
-          redis.call('ZADD', KEYS[3], 'NX', join_score(), caller)
+          redis.call('ZADD', KEYS[3], 'NX', join_score(caller), caller)
         end
         local function put_back(id)
           local caller = redis.call('HGET', KEYS[5], id) or ''
           redis.call('RPUSH', LANE .. caller, id)
           local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-          local score = join_score()
+          local score = join_score(caller)
           if #first > 0 then score = math.min(score, tonumber(first[2]) - 1) end
           redis.call('ZADD', KEYS[3], score, caller)
         end
@@ -103,7 +106,8 @@ internal static class RedisScripts
             if #head == 0 then return false end
             local lane = LANE .. head[1]
             id = redis.call('RPOP', lane)
-            local served = redis.call('INCR', KEYS[4])
+            local served = redis.call('HINCRBY', KEYS[4], 'n', 1)
+            redis.call('HSET', KEYS[4], 'last', head[1])
             if redis.call('LLEN', lane) == 0 then
               redis.call('ZREM', KEYS[3], head[1])
             else
