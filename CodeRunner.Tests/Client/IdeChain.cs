@@ -18,7 +18,8 @@ public class IdeChain : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await RunningApp.StartAsync(Roles.All, [("Runner:Sqlite", _history), .. Settings]);
+        // Every browser test runs from 127.0.0.1: one address, so one budget unless raised.
+        _app = await RunningApp.StartAsync(Roles.All, [("Runner:Sqlite", _history), ("Runner:AddressSlotSecondsMax", "100000"), .. Settings]);
         // The lb sends nothing on until its first probe found the judge-server healthy.
         await Health.WaitAsync(_app.LbUrl, "/health/ready", TimeSpan.FromSeconds(60));
     }

@@ -68,8 +68,7 @@ public sealed class OperationsTests(OpsCluster cluster) : IClassFixture<OpsClust
     [Fact]
     public async Task Given_a_queued_submission_Then_the_queue_depth_gauge_counts_it()
     {
-        // The worker's only slot is busy with a long program and has claimed one more job ahead
-        // (a slot prefetches its next job), so the third one waits in the queue.
+        // The worker's only slot is busy with a long program, so the other two wait in the queue.
         using var judge = new HttpClient { BaseAddress = cluster.Urls["judge-server"] };
         judge.DefaultRequestHeaders.Add("X-Auth-Token", OpsCluster.TierToken);
         var busy = await judge.PostAsync("/submissions", Json(new { language_id = 71, source_code = "import time; time.sleep(4)" }));

@@ -14,8 +14,9 @@ public sealed class LimitsTests
     [Fact]
     public async Task Given_RATE_LIMIT_MAX_submissions_in_the_window_Then_the_next_gets_429_with_Retry_After_until_the_window_resets()
     {
+        // Both sessions come from one address: give the address room for both (SlotSecondsTests covers its budget).
         await using var stack = await RunnerStack.StartAsync(
-            Roles.Runner | Roles.JudgeServer | Roles.JudgeWorker, ("RATE_LIMIT_MAX", "2"), ("RATE_LIMIT_WINDOW", "3"));
+            Roles.Runner | Roles.JudgeServer | Roles.JudgeWorker, ("RATE_LIMIT_MAX", "2"), ("RATE_LIMIT_WINDOW", "3"), ("Runner:AddressSlotSecondsMax", "1000"));
         using var http = await stack.NewSessionAsync();
         using var other = await stack.NewSessionAsync();
 

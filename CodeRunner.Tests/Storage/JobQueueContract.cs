@@ -149,4 +149,66 @@ public abstract class JobQueueContract : IAsyncLifetime
         Assert.Equal(25, results.Count(r => r.Accepted[0]));
         Assert.Equal(25, await _queue.CountAsync(Ct));
     }
+
+    [Fact]
+    public async Task Given_a_callers_backlog_When_another_caller_enqueues_Then_the_callers_are_served_in_turn()
+    {
+        await _queue.EnqueueGroupsAsync([new JobGroup("flood", ["f1", "f2", "f3", "f4"])], maxWaiting: 100, Ct);
+        var running = await _queue.ClaimAsync("w", Ct);
+
+        await _queue.EnqueueGroupsAsync([new JobGroup("other", ["o1", "o2"])], maxWaiting: 100, Ct);
+
+        Assert.Equal(5, await _queue.CountAsync(Ct));
+        Assert.Equal(["f1", "o1", "f2", "o2", "f3", "f4"], [running.Token, .. await ClaimAllAsync(5)]);
+    }
+
+    [Fact]
+    public async Task Given_a_callers_only_job_just_claimed_When_its_next_jobs_and_a_newcomers_arrive_Then_the_newcomer_goes_first()
+    {
+        await _queue.EnqueueAsync("flood", ["f1"], Ct);
+        var running = await _queue.ClaimAsync("w", Ct);
+
+        await _queue.EnqueueAsync("flood", ["f2", "f3"], Ct);
+        await _queue.EnqueueAsync("newcomer", ["n1"], Ct);
+
+        Assert.Equal(["f1", "n1", "f2", "f3"], [running.Token, .. await ClaimAllAsync(3)]);
+    }
+
+    [Fact]
+    public async Task Given_a_caller_that_rejoins_with_one_job_each_time_Then_it_cannot_cut_in_front_of_a_waiting_backlog()
+    {
+        await _queue.EnqueueAsync("backlog", ["b1", "b2", "b3"], Ct);
+        var claimed = new List<string> { (await _queue.ClaimAsync("w", Ct)).Token };
+
+        for (var i = 1; i <= 2; i++)
+        {
+            await _queue.EnqueueAsync("trickle", [$"t{i}"], Ct);
+            claimed.AddRange(await ClaimAllAsync(2));
+        }
+
+        Assert.Equal(["b1", "t1", "b2", "t2", "b3"], claimed);
+    }
+
+    [Fact]
+    public async Task Given_a_released_job_of_a_caller_Then_it_comes_back_first_and_the_turns_go_on()
+    {
+        await _queue.EnqueueGroupsAsync([new JobGroup("a", ["a1", "a2"]), new JobGroup("b", ["b1"])], maxWaiting: 100, Ct);
+        var first = await _queue.ClaimAsync("w", Ct);
+
+        await _queue.ReleaseAsync(first, Ct);
+
+        Assert.Equal(["a1", "b1", "a2"], await ClaimAllAsync(3));
+    }
+
+    private async Task<List<string>> ClaimAllAsync(int count)
+    {
+        var tokens = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var job = await _queue.ClaimAsync("w", Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            tokens.Add(job.Token);
+            await _queue.CompleteAsync(job, Ct);
+        }
+        return tokens;
+    }
 }

@@ -106,6 +106,51 @@ public sealed class RedisQueueReliabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Given_a_worker_that_dies_mid_job_of_a_flooding_caller_Then_the_job_is_delivered_again_first_and_no_job_is_lost()
+    {
+        var dying = await ProcessAsync();
+        await dying.Queue.EnqueueGroupsAsync([new JobGroup("flood", ["f1", "f2"]), new JobGroup("other", ["o1"])], maxWaiting: 100, Ct);
+        Assert.Equal("f1", (await dying.Queue.ClaimAsync("dying", Ct)).Token);
+        await dying.Queue.DisposeAsync();
+        var survivor = await ProcessAsync();
+        await StartSweeperAsync(survivor);
+        // Bounded: the claim expires after 1 s and the sweep runs every third of that.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await survivor.Queue.CountAsync(Ct) < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var claimed = new List<ClaimedJob>();
+        for (var i = 0; i < 3; i++)
+        {
+            var job = await survivor.Queue.ClaimAsync("survivor", Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            claimed.Add(job);
+            await survivor.Queue.CompleteAsync(job, Ct);
+        }
+
+        // Re-delivered first (it has waited longest), then the turns go on: other, then flood.
+        Assert.Equal([("f1", 2), ("o1", 1), ("f2", 1)], claimed.Select(j => (j.Token, j.Attempt)));
+        Assert.Null(await TryClaimAsync(survivor.Queue, TimeSpan.FromMilliseconds(300)));
+        Assert.Empty(await survivor.Queue.KnownTokensAsync());
+    }
+
+    [Fact]
+    public async Task Given_jobs_left_in_the_single_list_of_an_older_version_Then_they_are_delivered_before_any_lane()
+    {
+        var node = await ProcessAsync();
+        var keys = new RedisKeys(_options.RedisPrefix);
+        var db = node.Redis.GetDatabase();
+        await db.HashSetAsync(keys.Jobs, "old-id", "old");
+        await db.ListLeftPushAsync(keys.Queue, "old-id");
+        await node.Queue.EnqueueAsync("new-caller", ["new"], Ct);
+
+        Assert.Equal(2, await node.Queue.CountAsync(Ct));
+        Assert.Equal("old", (await node.Queue.ClaimAsync("w", Ct)).Token);
+        Assert.Equal("new", (await node.Queue.ClaimAsync("w", Ct)).Token);
+    }
+
+    [Fact]
     public async Task Given_a_dead_lettered_job_of_a_process_that_then_dies_Then_it_is_never_delivered_again()
     {
         var dying = await ProcessAsync();

@@ -66,6 +66,11 @@ internal sealed class JudgeOptions
     public string AuthnHeader { get; set; } = "X-Auth-Token";
     /// <summary>Space separated accepted tokens; empty turns authentication off. A secret.</summary>
     public string AuthnToken { get; set; } = "";
+    /// <summary>
+    /// Ours: space separated tokens (sent in AUTHN_HEADER) whose requests may name their caller in
+    /// X-CodeRunner-Caller, i.e. the runner's. Empty: the first AUTHN_TOKEN (the tier token). A secret.
+    /// </summary>
+    public string TrustedCallerTokens { get; set; } = "";
     public string AuthzHeader { get; set; } = "X-Auth-User";
     /// <summary>Space separated admin tokens; empty forbids every admin endpoint. A secret.</summary>
     public string AuthzToken { get; set; } = "";

@@ -21,8 +21,26 @@ internal sealed class RunnerOptions
     /// <summary>The inner tier's token; empty sends none. A secret.</summary>
     public string JudgeAuthToken { get; init; } = "";
 
-    /// <summary>Submissions per <see cref="RateLimitWindow"/> per key or session; a batch counts as its size.</summary>
+    /// <summary>
+    /// Default-sized submissions per <see cref="RateLimitWindow"/> per key or session: the default of
+    /// <see cref="SlotSecondsMax"/> is this many times a default submission's slot-seconds.
+    /// </summary>
     public int RateLimitMax { get; init; } = 30;
+
+    /// <summary>
+    /// Slot-seconds (number_of_runs × wall_time_limit, summed over a batch) per window per key or
+    /// session (RATE_LIMIT_SLOT_SECONDS; default RATE_LIMIT_MAX × a default submission's).
+    /// </summary>
+    public int SlotSecondsMax { get; init; } = 300;
+
+    /// <summary>Slot-seconds per window shared by all anonymous sessions from one client address (default <see cref="SlotSecondsMax"/>).</summary>
+    public int AddressSlotSecondsMax { get; init; } = 300;
+
+    /// <summary>number_of_runs the judge assumes when a submission leaves it out (Judge0's NUMBER_OF_RUNS, 1).</summary>
+    public double DefaultNumberOfRuns { get; init; } = 1;
+
+    /// <summary>wall_time_limit the judge assumes when a submission leaves it out (Judge0's WALL_TIME_LIMIT, 10 s).</summary>
+    public double DefaultWallTimeLimit { get; init; } = 10;
 
     public TimeSpan RateLimitWindow { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -60,6 +78,12 @@ internal sealed class RunnerOptions
         }
         var sameProcessJudge = roles.HasFlag(Roles.JudgeServer);
         var trusted = NonEmpty(section["TrustedProxies"]);
+        var rateLimitMax = Positive("RATE_LIMIT_MAX", Read("RATE_LIMIT_MAX", "RateLimitMax"), 30);
+        // The judge's own names: set in runner.env as in judge-server.env, or read from it in one process.
+        var runs = PositiveNumber("NUMBER_OF_RUNS / Runner:DefaultNumberOfRuns", Read("NUMBER_OF_RUNS", "DefaultNumberOfRuns"), 1);
+        var wall = PositiveNumber("WALL_TIME_LIMIT / Runner:DefaultWallTimeLimit", Read("WALL_TIME_LIMIT", "DefaultWallTimeLimit"), 10);
+        var slotSeconds = Positive("RATE_LIMIT_SLOT_SECONDS", Read("RATE_LIMIT_SLOT_SECONDS", "SlotSecondsMax"),
+            (int)Math.Min(int.MaxValue, Math.Ceiling(rateLimitMax * runs * wall)));
         return new RunnerOptions
         {
             JudgeUrl = judge,
@@ -68,7 +92,11 @@ internal sealed class RunnerOptions
             // In one process with the judge-server, its own token is the one to send.
             JudgeAuthToken = Read("JUDGE0_AUTH_TOKEN", "JudgeAuthToken")
                 ?? (sameProcessJudge ? configuration["AUTHN_TOKEN"]?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null) ?? "",
-            RateLimitMax = Positive("RATE_LIMIT_MAX", Read("RATE_LIMIT_MAX", "RateLimitMax"), 30),
+            RateLimitMax = rateLimitMax,
+            SlotSecondsMax = slotSeconds,
+            AddressSlotSecondsMax = Positive("Runner:AddressSlotSecondsMax", section["AddressSlotSecondsMax"], slotSeconds),
+            DefaultNumberOfRuns = runs,
+            DefaultWallTimeLimit = wall,
             RateLimitWindow = TimeSpan.FromSeconds(Positive("RATE_LIMIT_WINDOW", Read("RATE_LIMIT_WINDOW", "RateLimitWindow"), 60)),
             ReadLimitFactor = Positive("Runner:ReadLimitFactor", section["ReadLimitFactor"], 10),
             SessionRateLimitMax = Positive("Runner:SessionRateLimitMax", section["SessionRateLimitMax"],
@@ -136,6 +164,17 @@ internal sealed class RunnerOptions
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : throw new InvalidOperationException($"{name}: '{value}' is not a positive whole number");
+    }
+
+    private static double PositiveNumber(string name, string? value, double fallback)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0 && double.IsFinite(n)
+            ? n
+            : throw new InvalidOperationException($"{name}: '{value}' is not a positive number");
     }
 
     /// <summary>Hours may be fractional (0.5 = 30 minutes).</summary>

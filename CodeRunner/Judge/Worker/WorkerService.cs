@@ -9,8 +9,8 @@ namespace CodeRunner.Judge.Worker;
 /// <summary>
 /// The worker loop: publishes the languages found on this machine, then one loop per slot claims
 /// a job, executes it, stores the final result once, wakes waiters and completes the job. On
-/// stop it claims nothing new, hands back what it claimed ahead, lets running jobs finish for a
-/// grace period, then hands the rest back.
+/// stop it claims nothing new, lets running jobs finish for a grace period, then hands the rest
+/// back. A slot claims its next job only once its run is over (see SlotLoopAsync).
 /// </summary>
 internal sealed class WorkerService(
     IJobQueue queue,
@@ -99,8 +99,6 @@ internal sealed class WorkerService(
     /// </summary>
     private async Task SlotLoopAsync(int slot, CancellationToken stopping)
     {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var onStop = stopping.Register(() => stopped.TrySetResult());
         var next = ClaimNextAsync(slot, stopping);
         var settling = Task.CompletedTask;
         try
@@ -109,23 +107,16 @@ internal sealed class WorkerService(
             {
                 if (stopping.IsCancellationRequested)
                 {
-                    // Claimed ahead and never started: straight back to the queue.
+                    // Claimed just as the stop came and never started: straight back to the queue.
                     await HandBackAsync(job);
                     break;
                 }
-                next = ClaimNextAsync(slot, stopping);
                 Interlocked.Increment(ref _busy);
-                var running = RunAsync(slot, job);
-                if (await Task.WhenAny(running, stopped.Task) != running)
-                {
-                    // Stopping while this job runs: whatever the slot claimed ahead goes back now, not after the run.
-                    if (await next is { } ahead)
-                    {
-                        await HandBackAsync(ahead);
-                    }
-                    next = Task.FromResult<ClaimedJob?>(null);
-                }
-                var settle = await running;
+                var settle = await RunAsync(slot, job);
+                // The next claim overlaps the settle (storing, waking, completing), not the run: a
+                // job claimed while this one ran would have been chosen before whatever arrived
+                // meanwhile, and the fair queue could not give a newly waiting caller its turn.
+                next = ClaimNextAsync(slot, stopping);
                 // At most one settle behind per slot: the previous one must be done before the next starts.
                 await settling;
                 settling = WhenSettledAsync(settle);

@@ -15,8 +15,8 @@ internal sealed class JudgeUnavailableException(string message, Exception inner,
 }
 
 /// <summary>
-/// The one way out of the runner: calls to JUDGE0_URL (the lb) carrying only a JSON body and the
-/// inner tier's token, never the caller's headers, key or cookies.
+/// The one way out of the runner: calls to JUDGE0_URL (the lb) carrying only a JSON body, the
+/// inner tier's token and on creates the caller's queue name, never the caller's headers, key or cookies.
 /// </summary>
 internal sealed class JudgeTier(IHttpClientFactory clients, RunnerOptions options)
 {
@@ -38,16 +38,22 @@ internal sealed class JudgeTier(IHttpClientFactory clients, RunnerOptions option
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     };
 
-    public Task<JudgeReply> GetAsync(string pathAndQuery, CancellationToken ct) => SendAsync(HttpMethod.Get, pathAndQuery, null, ct);
+    public Task<JudgeReply> GetAsync(string pathAndQuery, CancellationToken ct) => SendAsync(HttpMethod.Get, pathAndQuery, null, null, ct);
 
-    public Task<JudgeReply> PostAsync(string pathAndQuery, byte[] json, CancellationToken ct) => SendAsync(HttpMethod.Post, pathAndQuery, json, ct);
+    /// <param name="caller">Whose queue lane the judge puts the submissions in (<see cref="TierHeaders.Caller"/>).</param>
+    public Task<JudgeReply> PostAsync(string pathAndQuery, byte[] json, string caller, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, pathAndQuery, json, caller, ct);
 
-    private async Task<JudgeReply> SendAsync(HttpMethod method, string pathAndQuery, byte[]? json, CancellationToken ct)
+    private async Task<JudgeReply> SendAsync(HttpMethod method, string pathAndQuery, byte[]? json, string? caller, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, pathAndQuery.TrimStart('/'));
         if (options.JudgeAuthToken.Length > 0)
         {
             request.Headers.TryAddWithoutValidation(options.JudgeAuthHeader, options.JudgeAuthToken);
+        }
+        if (caller is not null)
+        {
+            request.Headers.TryAddWithoutValidation(TierHeaders.Caller, caller);
         }
         if (json is not null)
         {

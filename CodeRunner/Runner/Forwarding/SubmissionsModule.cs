@@ -52,14 +52,21 @@ public sealed class SubmissionsModule : ICarterModule
         {
             return invalid;
         }
-        var owner = Caller.Of(context).Owner;
-        if (limiter.TryAcquire(owner, 1) is { } retryAfter)
+        var (cost, badLimits) = SlotSeconds.Of(body.Value, options);
+        if (badLimits is not null)
         {
-            return new RateLimited(retryAfter);
+            return badLimits;
+        }
+        var caller = Caller.Of(context);
+        var owner = caller.Owner;
+        var address = ClientAddress.Of(context, options.TrustedProxies);
+        if (limiter.TryAcquire(caller, address, cost) is { } refused)
+        {
+            return refused;
         }
         IReadOnlyList<string> added = [];
         var fields = query!.Wait ? query.ForwardedFields(out added) : query.Fields;
-        var reply = await judge.PostAsync("submissions" + query.ToQueryString(includeWait: true, fields), body.Bytes, ct);
+        var reply = await judge.PostAsync("submissions" + query.ToQueryString(includeWait: true, fields), body.Bytes, caller.QueueName(address), ct);
         if (reply.Status != StatusCodes.Status201Created || JudgeJson.Parse(reply.Body) is not JsonObject view)
         {
             return new JudgeResult(reply);
@@ -81,13 +88,25 @@ public sealed class SubmissionsModule : ICarterModule
         {
             return invalid;
         }
-        var owner = Caller.Of(context).Owner;
-        if (limiter.TryAcquire(owner, items!.Count) is { } retryAfter)
+        var cost = 0;
+        for (var i = 0; i < items!.Count; i++)
         {
-            return new RateLimited(retryAfter);
+            var (one, badLimits) = SlotSeconds.Of(items[i], options, $"submissions[{i}].");
+            if (badLimits is not null)
+            {
+                return badLimits;
+            }
+            cost += one;
+        }
+        var caller = Caller.Of(context);
+        var owner = caller.Owner;
+        var address = ClientAddress.Of(context, options.TrustedProxies);
+        if (limiter.TryAcquire(caller, address, cost) is { } refused)
+        {
+            return refused;
         }
         // Judge0 ignores wait and fields on a batch create; only the encoding matters.
-        var reply = await judge.PostAsync("submissions/batch" + query!.ToQueryString(includeWait: false, fields: null), body.Bytes, ct);
+        var reply = await judge.PostAsync("submissions/batch" + query!.ToQueryString(includeWait: false, fields: null), body.Bytes, caller.QueueName(address), ct);
         if (reply.Status == StatusCodes.Status201Created && JudgeJson.Parse(reply.Body) is JsonArray created)
         {
             await recorder.RecordCreatedAsync(owner, items, query.Base64, created.ToList());
@@ -176,10 +195,4 @@ public sealed class SubmissionsModule : ICarterModule
         }
         return TypedResults.Json(new JsonObject { ["submissions"] = list }, RunnerErrors.Json);
     }
-}
-
-/// <summary>429 from the submission limiter, the same answer the rate-limiting middleware gives.</summary>
-internal sealed class RateLimited(TimeSpan retryAfter) : IResult
-{
-    public Task ExecuteAsync(HttpContext context) => RunnerRateLimits.WriteAsync(context, retryAfter);
 }

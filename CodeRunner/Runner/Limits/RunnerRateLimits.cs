@@ -9,8 +9,8 @@ namespace CodeRunner.Runner.Limits;
 /// <summary>
 /// ASP.NET Core rate limiting, fixed windows of RATE_LIMIT_WINDOW seconds partitioned by owner:
 /// reads (polling, languages, history, settings) get <c>ReadLimitFactor × RATE_LIMIT_MAX</c>;
-/// POST /sessions gets <c>SessionRateLimitMax</c> per client IP. Submissions are counted by
-/// <see cref="SubmissionLimiter"/>, which needs to know a batch's size first.
+/// POST /sessions gets <c>SessionRateLimitMax</c> per client IP. Submissions are counted in
+/// slot-seconds by <see cref="SubmissionLimiter"/>, which needs to read the body first.
 /// </summary>
 internal static class RunnerRateLimits
 {
@@ -45,36 +45,21 @@ internal static class RunnerRateLimits
         AutoReplenishment = true,
     };
 
-    /// <summary>429 {"error":"rate limit exceeded","retry_after":N} with Retry-After: N (whole seconds, at least 1).</summary>
-    public static Task WriteAsync(HttpContext context, TimeSpan retryAfter)
+    /// <summary>
+    /// 429 {"error":"rate limit exceeded","retry_after":N} with Retry-After: N (whole seconds, at
+    /// least 1); with the limit's name and a sentence about it when the caller can act on it.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, TimeSpan retryAfter, string? limit = null, string? message = null)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return context.Response.WriteAsJsonAsync<JsonNode>(
-            new JsonObject { ["error"] = "rate limit exceeded", ["retry_after"] = seconds }, RunnerErrors.Json, context.RequestAborted);
-    }
-}
-
-/// <summary>
-/// RATE_LIMIT_MAX submissions per RATE_LIMIT_WINDOW per owner. A batch takes as many permits as it
-/// has submissions (capped at the limit itself, so a full batch is always possible in a fresh window).
-/// </summary>
-internal sealed class SubmissionLimiter(RunnerOptions options) : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(
-        owner => RateLimitPartition.GetFixedWindowLimiter(owner, _ => RunnerRateLimits.Window(options.RateLimitMax, options.RateLimitWindow)));
-
-    /// <summary>Null when allowed, else how long until the caller may try again.</summary>
-    public TimeSpan? TryAcquire(string owner, int submissions)
-    {
-        using var lease = _limiter.AttemptAcquire(owner, Math.Clamp(submissions, 1, options.RateLimitMax));
-        if (lease.IsAcquired)
+        var body = new JsonObject { ["error"] = "rate limit exceeded", ["retry_after"] = seconds };
+        if (limit is not null)
         {
-            return null;
+            body["limit"] = limit;
+            body["message"] = message;
         }
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : options.RateLimitWindow;
+        return context.Response.WriteAsJsonAsync<JsonNode>(body, RunnerErrors.Json, context.RequestAborted);
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

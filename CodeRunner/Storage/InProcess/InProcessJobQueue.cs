@@ -1,55 +1,75 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 
 namespace CodeRunner.Storage.InProcess;
 
 /// <summary>
-/// The embedded queue: a channel of waiting jobs plus the set of claimed ones. It lives and dies
-/// with the process, so it only works when the server and worker share one (`--role all`).
+/// The embedded queue: per-caller lanes served in <see cref="FairShare"/> order, plus the set of
+/// claimed jobs. It lives and dies with the process, so it only works when the server and worker
+/// share one (`--role all`).
 /// </summary>
 internal sealed class InProcessJobQueue : IJobQueue
 {
-    private readonly Channel<(string Token, int Attempt)> waiting = Channel.CreateUnbounded<(string, int)>();
-    private readonly ConcurrentDictionary<string, (ClaimedJob Job, string WorkerId)> claimed = new(StringComparer.Ordinal);
+    private readonly FairLanes lanes = new();
+    // One permit per waiting job: a claimer holding one is sure to find a job in the lanes.
+    private readonly SemaphoreSlim available = new(0);
+    private readonly ConcurrentDictionary<string, (ClaimedJob Job, string Caller)> claimed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> deadLetters = new(StringComparer.Ordinal);
-    private readonly Lock enqueueLock = new();
+    private readonly Lock gate = new();
 
-    public async ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct)
+    public ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct) => EnqueueAsync(FairShare.Unattributed, tokens, ct);
+
+    public ValueTask EnqueueAsync(string caller, IReadOnlyList<string> tokens, CancellationToken ct)
     {
-        foreach (var token in tokens)
+        ct.ThrowIfCancellationRequested();
+        lock (gate)
         {
-            await waiting.Writer.WriteAsync((token, 1), ct);
+            foreach (var token in tokens)
+            {
+                lanes.Add(caller, token, 1);
+            }
         }
+        Signal(tokens.Count);
+        return ValueTask.CompletedTask;
     }
 
-    public ValueTask<GroupsEnqueued> EnqueueGroupsAsync(IReadOnlyList<IReadOnlyList<string>> groups, long maxWaiting, CancellationToken ct)
+    public ValueTask<GroupsEnqueued> EnqueueGroupsAsync(IReadOnlyList<JobGroup> groups, long maxWaiting, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var accepted = new bool[groups.Count];
-        // The unbounded channel takes every write at once; the lock makes check and write one step.
-        lock (enqueueLock)
+        var added = 0;
+        long waiting;
+        // Check and add are one step, so the limit holds against concurrent enqueuers.
+        lock (gate)
         {
             for (var g = 0; g < groups.Count; g++)
             {
-                if (waiting.Reader.Count + groups[g].Count > maxWaiting)
+                if (lanes.Count + groups[g].Tokens.Count > maxWaiting)
                 {
                     continue;
                 }
-                foreach (var token in groups[g])
+                foreach (var token in groups[g].Tokens)
                 {
-                    waiting.Writer.TryWrite((token, 1));
+                    lanes.Add(groups[g].Caller, token, 1);
                 }
+                added += groups[g].Tokens.Count;
                 accepted[g] = true;
             }
-            return ValueTask.FromResult(new GroupsEnqueued(accepted, waiting.Reader.Count));
+            waiting = lanes.Count;
         }
+        Signal(added);
+        return ValueTask.FromResult(new GroupsEnqueued(accepted, waiting));
     }
 
     public async ValueTask<ClaimedJob> ClaimAsync(string workerId, CancellationToken ct)
     {
-        var (token, attempt) = await waiting.Reader.ReadAsync(ct);
-        var job = new ClaimedJob(token, attempt, Guid.NewGuid().ToString("N"));
-        claimed[job.Receipt] = (job, workerId);
+        await available.WaitAsync(ct);
+        (string Caller, string Token, int Attempt) next;
+        lock (gate)
+        {
+            next = lanes.Take();
+        }
+        var job = new ClaimedJob(next.Token, next.Attempt, Guid.NewGuid().ToString("N"));
+        claimed[job.Receipt] = (job, next.Caller);
         return job;
     }
 
@@ -59,13 +79,18 @@ internal sealed class InProcessJobQueue : IJobQueue
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask ReleaseAsync(ClaimedJob job, CancellationToken ct)
+    public ValueTask ReleaseAsync(ClaimedJob job, CancellationToken ct)
     {
         // Only a job still claimed goes back: releasing twice must not run it twice.
-        if (claimed.TryRemove(job.Receipt, out _))
+        if (claimed.TryRemove(job.Receipt, out var held))
         {
-            await waiting.Writer.WriteAsync((job.Token, job.Attempt), ct);
+            lock (gate)
+            {
+                lanes.PutBack(held.Caller, job.Token, job.Attempt);
+            }
+            Signal(1);
         }
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask DeadLetterAsync(ClaimedJob job, string reason, CancellationToken ct)
@@ -80,8 +105,22 @@ internal sealed class InProcessJobQueue : IJobQueue
     /// <summary>Tokens taken out of circulation, with why.</summary>
     internal IReadOnlyDictionary<string, string> DeadLetters => deadLetters;
 
-    public ValueTask<long> CountAsync(CancellationToken ct) => ValueTask.FromResult((long)waiting.Reader.Count);
+    public ValueTask<long> CountAsync(CancellationToken ct)
+    {
+        lock (gate)
+        {
+            return ValueTask.FromResult((long)lanes.Count);
+        }
+    }
 
     /// <summary>Jobs claimed and not yet completed or released.</summary>
     internal int ClaimedCount => claimed.Count;
+
+    private void Signal(int jobs)
+    {
+        if (jobs > 0)
+        {
+            available.Release(jobs);
+        }
+    }
 }

@@ -99,7 +99,7 @@ internal sealed class QueueReconciler(
         var missing = unfinished.Where(t => !known.Contains(t)).ToList();
         if (missing.Count > 0)
         {
-            await queue.EnqueueAsync(missing, ct);
+            await queue.EnqueueAsync(FairShare.Unattributed, missing, ct);
             logger.LogWarning("Re-queued {Count} unfinished submission(s) the queue had lost", missing.Count);
         }
         return missing.Count;

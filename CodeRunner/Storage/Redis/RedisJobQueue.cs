@@ -4,7 +4,8 @@ using StackExchange.Redis;
 namespace CodeRunner.Storage.Redis;
 
 /// <summary>
-/// A reliable queue in Redis lists (the Foundatio pattern): a claim pops a job id and records the
+/// A reliable queue in Redis lists (the Foundatio pattern), one list per caller served in
+/// <see cref="FairShare"/> order: a claim pops a job id and records the
 /// delivery with a deadline; this process renews the deadlines of the claims it holds, and
 /// <see cref="RequeueExpiredAsync"/> (run by any process) puts back the jobs of workers that stopped
 /// renewing. Idle claimers wait for a pub/sub wake-up with a slow poll as a fallback, since
@@ -41,40 +42,49 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
     /// <summary>Listens for wake-ups; the subscription survives reconnects.</summary>
     public Task StartAsync() => _redis.GetSubscriber().SubscribeAsync(_keys.QueueWake, _onWake);
 
-    public async ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct)
+    /// <summary>KEYS of every script that touches lanes, in the order RedisScripts documents.</summary>
+    private RedisKey[] LaneKeys => [_keys.Queue, _keys.Jobs, _keys.Lanes, _keys.Served, _keys.Callers];
+
+    public ValueTask EnqueueAsync(IReadOnlyList<string> tokens, CancellationToken ct) => EnqueueAsync(FairShare.Unattributed, tokens, ct);
+
+    public async ValueTask EnqueueAsync(string caller, IReadOnlyList<string> tokens, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         if (tokens.Count == 0)
         {
             return;
         }
-        var args = new RedisValue[1 + 2 * tokens.Count];
-        args[0] = _keys.QueueWake.ToString();
+        var args = new RedisValue[3 + 2 * tokens.Count];
+        args[0] = _keys.LanePrefix;
+        args[1] = _keys.QueueWake.ToString();
+        args[2] = FairShare.Normalize(caller);
         for (var i = 0; i < tokens.Count; i++)
         {
-            args[1 + 2 * i] = Guid.NewGuid().ToString("N");
-            args[2 + 2 * i] = tokens[i];
+            args[3 + 2 * i] = Guid.NewGuid().ToString("N");
+            args[4 + 2 * i] = tokens[i];
         }
-        await Db.ScriptEvaluateAsync(RedisScripts.Enqueue, [_keys.Queue, _keys.Jobs], args);
+        await Db.ScriptEvaluateAsync(RedisScripts.Enqueue, LaneKeys, args);
     }
 
-    public async ValueTask<GroupsEnqueued> EnqueueGroupsAsync(IReadOnlyList<IReadOnlyList<string>> groups, long maxWaiting, CancellationToken ct)
+    public async ValueTask<GroupsEnqueued> EnqueueGroupsAsync(IReadOnlyList<JobGroup> groups, long maxWaiting, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var args = new RedisValue[2 + groups.Count + 2 * groups.Sum(g => g.Count)];
-        args[0] = _keys.QueueWake.ToString();
-        args[1] = maxWaiting;
-        var i = 2;
+        var args = new RedisValue[3 + 2 * groups.Count + 2 * groups.Sum(g => g.Tokens.Count)];
+        args[0] = _keys.LanePrefix;
+        args[1] = _keys.QueueWake.ToString();
+        args[2] = maxWaiting;
+        var i = 3;
         foreach (var group in groups)
         {
-            args[i++] = group.Count;
-            foreach (var token in group)
+            args[i++] = FairShare.Normalize(group.Caller);
+            args[i++] = group.Tokens.Count;
+            foreach (var token in group.Tokens)
             {
                 args[i++] = Guid.NewGuid().ToString("N");
                 args[i++] = token;
             }
         }
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.EnqueueGroups, [_keys.Queue, _keys.Jobs], args))!;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.EnqueueGroups, LaneKeys, args))!;
         var accepted = new bool[groups.Count];
         for (var g = 0; g < accepted.Length; g++)
         {
@@ -90,7 +100,7 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
             ct.ThrowIfCancellationRequested();
             var wake = _wake.Next;
             var result = await Db.ScriptEvaluateAsync(
-                RedisScripts.Claim, [_keys.Queue, _keys.Jobs, _keys.Attempts, _keys.Claims], [TimeoutMs, Nonce(workerId)]);
+                RedisScripts.Claim, [.. LaneKeys, _keys.Attempts, _keys.Claims], [_keys.LanePrefix, TimeoutMs, Nonce(workerId)]);
             if (!result.IsNull)
             {
                 // Returned even if cancelled meanwhile: dropping it would strand it until its deadline.
@@ -114,24 +124,25 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
         // Stop renewing first: if this call fails, the claim lapses and the job comes back
         // (the worker finds it finished) instead of being held by this process for ever.
         _held.TryRemove(job.Receipt, out _);
-        await Db.ScriptEvaluateAsync(RedisScripts.Complete, [_keys.Claims, _keys.Jobs, _keys.Attempts], [job.Receipt, JobId(job)]);
+        await Db.ScriptEvaluateAsync(RedisScripts.Complete, [_keys.Claims, _keys.Jobs, _keys.Attempts, _keys.Callers], [job.Receipt, JobId(job)]);
     }
 
     public async ValueTask ReleaseAsync(ClaimedJob job, CancellationToken ct)
     {
         _held.TryRemove(job.Receipt, out _);
         await Db.ScriptEvaluateAsync(
-            RedisScripts.Release, [_keys.Claims, _keys.Attempts, _keys.Queue], [job.Receipt, JobId(job), _keys.QueueWake.ToString()]);
+            RedisScripts.Release, [.. LaneKeys, _keys.Attempts, _keys.Claims], [_keys.LanePrefix, job.Receipt, JobId(job), _keys.QueueWake.ToString()]);
     }
 
     public async ValueTask DeadLetterAsync(ClaimedJob job, string reason, CancellationToken ct)
     {
         _held.TryRemove(job.Receipt, out _);
         await Db.ScriptEvaluateAsync(
-            RedisScripts.DeadLetter, [_keys.Claims, _keys.Jobs, _keys.Attempts, _keys.DeadLetters], [job.Receipt, JobId(job), job.Token, reason]);
+            RedisScripts.DeadLetter, [_keys.Claims, _keys.Jobs, _keys.Attempts, _keys.DeadLetters, _keys.Callers], [job.Receipt, JobId(job), job.Token, reason]);
     }
 
-    public async ValueTask<long> CountAsync(CancellationToken ct) => await Db.ListLengthAsync(_keys.Queue).WaitAsync(ct);
+    public async ValueTask<long> CountAsync(CancellationToken ct) =>
+        (long)await Db.ScriptEvaluateAsync(RedisScripts.Count, LaneKeys, [_keys.LanePrefix]).WaitAsync(ct);
 
     /// <summary>Puts the jobs of expired claims back at the head; safe to run in many processes at once.</summary>
     public async Task<long> RequeueExpiredAsync()
@@ -140,7 +151,8 @@ internal sealed class RedisJobQueue : IJobQueue, IAsyncDisposable
         while (true)
         {
             const int batch = 100;
-            var moved = (long)await Db.ScriptEvaluateAsync(RedisScripts.RequeueExpired, [_keys.Claims, _keys.Queue], [_keys.QueueWake.ToString(), batch]);
+            var moved = (long)await Db.ScriptEvaluateAsync(
+                RedisScripts.RequeueExpired, [.. LaneKeys, _keys.Claims], [_keys.LanePrefix, _keys.QueueWake.ToString(), batch]);
             total += moved;
             if (moved < batch)
             {

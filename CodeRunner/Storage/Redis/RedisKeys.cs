@@ -8,8 +8,23 @@ namespace CodeRunner.Storage.Redis;
 /// </summary>
 internal sealed class RedisKeys(string prefix)
 {
-    /// <summary>List of job ids waiting; new ones pushed left, claimed from the right (the head).</summary>
+    /// <summary>
+    /// List of job ids waiting before lanes existed (an upgrade finds it filled); claimed from the
+    /// right (the head) before any lane, and never pushed to any more.
+    /// </summary>
     public RedisKey Queue { get; } = prefix + "queue";
+
+    /// <summary>Prefix of the per-caller lanes: lists of job ids, new ones pushed left, claimed from the right (the head).</summary>
+    public string LanePrefix { get; } = prefix + "lane:";
+
+    /// <summary>Sorted set of the callers whose lanes hold jobs, scored as <see cref="FairShare"/> says.</summary>
+    public RedisKey Lanes { get; } = prefix + "lanes";
+
+    /// <summary>Hash: n = claims from lanes so far (the serial number <see cref="FairShare"/> scores by), last = the caller of the last one.</summary>
+    public RedisKey Served { get; } = prefix + "served";
+
+    /// <summary>Hash job id → caller, for every job not yet completed or dead-lettered (its lane when it comes back).</summary>
+    public RedisKey Callers { get; } = prefix + "callers";
 
     /// <summary>Hash job id → submission token, for every job not yet completed or dead-lettered.</summary>
     public RedisKey Jobs { get; } = prefix + "jobs";

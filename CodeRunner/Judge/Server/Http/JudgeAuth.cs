@@ -15,7 +15,8 @@ internal static class JudgeAuth
     public static bool IsAuthorized(HttpContext context, JudgeOptions options) =>
         !string.IsNullOrWhiteSpace(options.AuthzToken) && Matches(context, options.AuthzHeader, options.AuthzToken);
 
-    private static bool Matches(HttpContext context, string header, string configured)
+    /// <summary>Does the request carry, in <paramref name="header"/> (or the query), one of the space separated <paramref name="configured"/> tokens?</summary>
+    internal static bool Matches(HttpContext context, string header, string configured)
     {
         string provided = context.Request.Headers.TryGetValue(header, out var fromHeader) && fromHeader.Count > 0
             ? fromHeader[0] ?? ""

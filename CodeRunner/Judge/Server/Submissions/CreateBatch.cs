@@ -50,7 +50,7 @@ internal static class CreateBatch
             accepted.Add(submission);
             response.Add(new JsonObject { ["token"] = submission.Token });
         }
-        if (accepted.Count > 0 && !await intake.AcceptAsync(accepted))
+        if (accepted.Count > 0 && !await intake.AcceptAsync(accepted, JudgeCaller.Of(context, options)))
         {
             return SubmissionRequest.QueueIsFull();
         }

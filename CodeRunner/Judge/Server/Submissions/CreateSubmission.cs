@@ -36,12 +36,12 @@ internal static class CreateSubmission
 
         if (!wait)
         {
-            return await intake.AcceptAsync([submission])
+            return await intake.AcceptAsync([submission], JudgeCaller.Of(context, options))
                 ? JudgeJson.Json(new JsonObject { ["token"] = submission.Token }, StatusCodes.Status201Created)
                 : SubmissionRequest.QueueIsFull();
         }
 
-        var finished = await WaitForResult.RunAsync(submission, options, store, intake, signal, ct);
+        var finished = await WaitForResult.RunAsync(submission, JudgeCaller.Of(context, options), options, store, intake, signal, ct);
         if (finished is null)
         {
             return SubmissionRequest.QueueIsFull();

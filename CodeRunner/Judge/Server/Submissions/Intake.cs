@@ -38,12 +38,12 @@ internal sealed class Intake : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stores and enqueues <paramref name="submissions"/>: true once both are done, false when the
+    /// Stores and enqueues <paramref name="submissions"/> in <paramref name="caller"/>'s lane: true once both are done, false when the
     /// queue had no room for them (nothing kept). Throws what the store or the queue threw.
     /// </summary>
-    public Task<bool> AcceptAsync(IReadOnlyList<Submission> submissions)
+    public Task<bool> AcceptAsync(IReadOnlyList<Submission> submissions, string caller = FairShare.Unattributed)
     {
-        var pending = new Pending(submissions, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(submissions, caller, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(Intake));
@@ -124,7 +124,7 @@ internal sealed class Intake : IAsyncDisposable
         GroupsEnqueued enqueued;
         try
         {
-            enqueued = await _queue.EnqueueGroupsAsync(batch.Select(p => Tokens(p.Submissions)).ToList(), _options.MaxQueueSize, CancellationToken.None);
+            enqueued = await _queue.EnqueueGroupsAsync(batch.Select(p => new JobGroup(p.Caller, Tokens(p.Submissions))).ToList(), _options.MaxQueueSize, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -177,7 +177,7 @@ internal sealed class Intake : IAsyncDisposable
         await _loop;
     }
 
-    private sealed record Pending(IReadOnlyList<Submission> Submissions, TaskCompletionSource<bool> Done);
+    private sealed record Pending(IReadOnlyList<Submission> Submissions, string Caller, TaskCompletionSource<bool> Done);
 
     private sealed record KnownWaiting(long Waiting, long At);
 }

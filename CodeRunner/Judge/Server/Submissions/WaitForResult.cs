@@ -11,7 +11,7 @@ internal static class WaitForResult
 {
     /// <summary>The submission as it stands when finished or out of time; null when the queue had no room for it.</summary>
     public static async Task<Submission?> RunAsync(
-        Submission submission, JudgeOptions options, ISubmissionStore store, Intake intake, ICompletionSignal signal, CancellationToken ct)
+        Submission submission, string caller, JudgeOptions options, ISubmissionStore store, Intake intake, ICompletionSignal signal, CancellationToken ct)
     {
         // Compilation may take the maximum wall time once, then every run its own.
         var budget = TimeSpan.FromSeconds((double)(submission.WallTimeLimit * submission.NumberOfRuns + options.MaxWallTimeLimit) + options.WaitMarginSeconds);
@@ -19,7 +19,7 @@ internal static class WaitForResult
         var subscription = signal.Subscribe(submission.Token);
         try
         {
-            if (!await intake.AcceptAsync([submission]))
+            if (!await intake.AcceptAsync([submission], caller))
             {
                 return null;
             }
