@@ -9,6 +9,16 @@ namespace CodeRunner.Tests.Sandbox;
 public sealed class IsolationTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
 {
     [Fact]
+    public async Task Given_a_program_Then_it_holds_no_file_descriptor_but_stdin_stdout_and_stderr()
+    {
+        // The shell's own fds, listed by a child: the status channel, the seccomp filter's file,
+        // the launcher's control pipes and the box init's fds must all stay outside the program.
+        var outcome = await sandbox.RunAsync(["/bin/sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '"]);
+
+        Assert.Equal("0 1 2 ", SandboxFixture.Text(outcome.Stdout));
+    }
+
+    [Fact]
     public async Task Given_a_TCP_listener_on_the_host_loopback_Then_the_program_cannot_connect()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -36,7 +36,8 @@ internal static class BwrapArguments
             "--disable-userns",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "box",
-            // Reports bwrap's pid 1 so the host can reap it (see SandboxRunner.ReapInit).
+            // bwrap's JSON status goes to the status channel (fd 3), which the reaper's lines share; bwrap
+            // keeps it from the program.
             "--json-status-fd", "3",
             // Our reaper is pid 1: bwrap's own would turn a death by signal N into exit code 128+N.
             "--as-pid-1",

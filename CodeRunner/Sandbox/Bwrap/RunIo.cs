@@ -72,17 +72,6 @@ internal sealed unsafe class RunIo : IDisposable
     /// <summary>What the reaper reported on the status channel.</summary>
     public ReaperReport Reaper => ReaperReport.Parse(Encoding.ASCII.GetString(StatusStream.Buffer.ToArray()));
 
-    /// <summary>bwrap's pid 1 as seen from here, from its first JSON status line.</summary>
-    public int? InitPid
-    {
-        get
-        {
-            var text = Encoding.ASCII.GetString(StatusStream.Buffer.ToArray());
-            var match = System.Text.RegularExpressions.Regex.Match(text, "\"child-pid\": *([0-9]+)");
-            return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
-        }
-    }
-
     public (byte[] Stdout, byte[] Stderr) Results() => (StdoutStream.Buffer.ToArray(), StderrStream?.Buffer.ToArray() ?? []);
 
     public void CloseChildEnds()
