@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CodeRunner.Hosting;
 using CodeRunner.Sandbox;
@@ -40,28 +41,8 @@ public sealed class HealthTests
             ("Sandbox:Slots", "1"), ("Sandbox:CgroupName", cgroupName), ("Sandbox:MaintenanceSeconds", "0.2"));
         using var worker = new HttpClient { BaseAddress = app.WorkerUrl };
         Assert.Equal(HttpStatusCode.OK, (await worker.GetAsync("/health/ready")).StatusCode);
-        // As the report's zombies did: processes the slot's pids.max counts (pids.current is
-        // hierarchical) that no kill or reap of the worker reaches, held in a child cgroup of the
-        // slot, so many that bwrap can no longer fork its pid 1 ("bwrap: Can't fork for pid 1" or, with the
-        // launcher's network namespace, "Creating new namespace failed": EAGAIN either way).
-        var held = new List<Process>();
-        var holds = CgroupDetection.Open("auto", cgroupName).Slot(0).ProcsFiles
-            .Select(p => Path.Combine(Path.GetDirectoryName(p)!, "hold")).ToList();
-        try
+        using (SlotHold.Fill(cgroupName))
         {
-            for (var i = 0; i < SlotRepair.SelfTestLimits.MaxProcesses + SlotLauncher.HelperProcesses - 2; i++)
-            {
-                held.Add(Process.Start("sleep", "600"));
-            }
-            foreach (var hold in holds)
-            {
-                Directory.CreateDirectory(hold);
-                foreach (var process in held)
-                {
-                    File.WriteAllText(Path.Combine(hold, "cgroup.procs"), process.Id.ToString());
-                }
-            }
-
             var (status, body) = await ReadinessAsync(worker, until: HttpStatusCode.ServiceUnavailable);
             var metrics = await worker.GetStringAsync("/metrics");
 
@@ -73,22 +54,39 @@ public sealed class HealthTests
             Assert.Equal(1, OpsHttp.Sum(metrics, "coderunner_sandbox_slots", "state=\"out_of_service\""));
             Assert.Equal(0, OpsHttp.Sum(metrics, "coderunner_sandbox_slots", "state=\"in_service\""));
         }
-        finally
-        {
-            foreach (var process in held)
-            {
-                process.Kill();
-                process.WaitForExit();
-                process.Dispose();
-            }
-            foreach (var hold in holds.Where(Directory.Exists))
-            {
-                Directory.Delete(hold);
-            }
-        }
         var (recovered, _) = await ReadinessAsync(worker, until: HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, recovered);
     }
+
+    [Fact]
+    public async Task Given_a_submission_while_the_only_slot_is_out_of_service_Then_it_waits_in_the_queue_and_is_accepted_once_the_slot_is_back()
+    {
+        var cgroupName = "coderunner-test-" + Guid.NewGuid().ToString("N")[..8];
+        await using var app = await RunningApp.StartAsync(Roles.JudgeServer | Roles.JudgeWorker,
+            ("Sandbox:Slots", "1"), ("Sandbox:CgroupName", cgroupName), ("Sandbox:MaintenanceSeconds", "0.2"));
+        using var worker = new HttpClient { BaseAddress = app.WorkerUrl };
+        string token;
+        using (SlotHold.Fill(cgroupName))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ReadinessAsync(worker, until: HttpStatusCode.ServiceUnavailable)).Status);
+            var created = await app.Judge.PostAsJsonAsync("/submissions", new { language_id = 71, source_code = "print('back')" });
+            token = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
+            // A slot out of service claims nothing: the job would only fail there (status 13).
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Equal(1, await StatusAsync(app, token));
+        }
+
+        var deadline = Stopwatch.StartNew();
+        int status;
+        while ((status = await StatusAsync(app, token)) is 1 or 2 && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(200);
+        }
+        Assert.Equal(3, status);
+    }
+
+    private static async Task<int> StatusAsync(RunningApp app, string token) =>
+        JsonNode.Parse(await app.Judge.GetStringAsync($"/submissions/{token}?fields=status_id"))!["status_id"]!.GetValue<int>();
 
     private static async Task<(HttpStatusCode Status, JsonNode Body)> ReadinessAsync(HttpClient worker, HttpStatusCode until)
     {

@@ -143,7 +143,15 @@ internal sealed class WorkerService(
                     await Task.Delay(TimeSpan.FromSeconds(1), stopping);
                     continue;
                 }
-                return await queue.ClaimAsync(_id, stopping);
+                var job = await queue.ClaimAsync(_id, stopping);
+                if (sandbox.SlotProblems[slot] is not null)
+                {
+                    // The slot went out of service while its claim waited: the job goes back
+                    // untouched (still In Queue) for a slot that can run it.
+                    await HandBackAsync(job);
+                    continue;
+                }
+                return job;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
