@@ -32,12 +32,12 @@ internal static partial class OpsHttp
     { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>The sum of every sample of <paramref name="name"/> whose labels contain <paramref name="labels"/>.</summary>
-    public static double Sum(string metrics, string name, string labels = "")
+    public static double Sum(string metrics, string name, params string[] labels)
     {
         var total = 0.0;
         foreach (Match m in Sample().Matches(metrics))
         {
-            if (m.Groups["name"].Value == name && m.Groups["labels"].Value.Contains(labels))
+            if (m.Groups["name"].Value == name && labels.All(m.Groups["labels"].Value.Contains))
             {
                 total += double.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
             }

@@ -3,6 +3,7 @@ using CodeRunner.Hosting.Ops;
 using CodeRunner.Sandbox;
 using CodeRunner.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace CodeRunner.Judge.Worker;
 
@@ -27,20 +28,27 @@ internal sealed class SandboxReadiness(ISandbox sandbox) : IHealthCheck
     }
 }
 
-/// <summary>The sandbox slots gauge, by state: in_service or out_of_service (see <see cref="SandboxReadiness"/>).</summary>
+/// <summary>
+/// The sandbox slots gauge, by state: in_service or out_of_service (see <see cref="SandboxReadiness"/>),
+/// labelled with the sandbox's cgroup name: gauges of the same name from several hosts in one
+/// process (tests, --role all beside another worker) would otherwise overwrite each other.
+/// </summary>
 internal sealed class SandboxSlotsGauge : IHostedService
 {
-    public SandboxSlotsGauge(ISandbox sandbox, IMeterFactory meters) =>
+    public SandboxSlotsGauge(ISandbox sandbox, IOptions<SandboxOptions> options, IMeterFactory meters)
+    {
+        var name = new KeyValuePair<string, object?>("sandbox", options.Value.CgroupName);
         // The factory owns the meter and disposes it with the container.
         meters.Create(OpsMetrics.MeterName).CreateObservableGauge("coderunner.sandbox.slots", () =>
         {
             var down = sandbox.SlotProblems.Count(p => p is not null);
             return new[]
             {
-                new Measurement<int>(sandbox.Slots - down, new KeyValuePair<string, object?>("state", "in_service")),
-                new Measurement<int>(down, new KeyValuePair<string, object?>("state", "out_of_service")),
+                new Measurement<int>(sandbox.Slots - down, new KeyValuePair<string, object?>("state", "in_service"), name),
+                new Measurement<int>(down, new KeyValuePair<string, object?>("state", "out_of_service"), name),
             };
         }, "{slot}", "Sandbox slots of this worker that can run programs, and those out of service");
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

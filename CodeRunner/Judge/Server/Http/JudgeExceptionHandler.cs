@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CodeRunner.Judge.Server.Languages;
 using CodeRunner.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -22,6 +23,13 @@ internal sealed class JudgeExceptionHandler(ILogger<JudgeExceptionHandler> logge
         {
             // The client went away; nobody reads an answer.
             context.Response.StatusCode = 499;
+            return true;
+        }
+        if (exception is NoLanguagesYetException)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsJsonAsync<JsonNode>(new JsonObject { ["error"] = exception.Message }, JudgeJson.Options, ct);
             return true;
         }
         if (StorageFailures.IsUnavailable(exception))

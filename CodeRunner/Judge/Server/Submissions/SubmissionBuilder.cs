@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json.Nodes;
 using CodeRunner.Judge.Callbacks;
 using CodeRunner.Judge.Server.Http;
+using CodeRunner.Judge.Server.Languages;
 using CodeRunner.Storage;
 
 namespace CodeRunner.Judge.Server.Submissions;
@@ -91,6 +92,10 @@ internal sealed class SubmissionBuilder(JudgeOptions options, ILanguageStore lan
 
         if (languageId is not null && language is null)
         {
+            if ((await languages.ListAsync(includeArchived: true, ct)).Count == 0)
+            {
+                throw new NoLanguagesYetException();
+            }
             errors.Add("language_id", $"language with id {languageId} doesn't exist");
         }
         else if (languageId is null)
