@@ -186,9 +186,10 @@ internal sealed class BwrapSandbox : ISandbox, IAsyncDisposable, IDisposable
             var outcome = Task.Run(async () =>
             {
                 await using var box = await CreateBoxAsync(0, CancellationToken.None);
-                // Generous clocks: a broken sandbox fails at once anyway; only a start on a loaded
-                // or emulated machine (seconds for the first bwrap) needs them.
-                return await box.RunAsync(new SandboxRun(["/usr/bin/true"], null, new SandboxLimits(10, 1, 60, 64 * 1024, 8192, 8, 64)), CancellationToken.None);
+                // The repair's self-test, with a more generous wall clock: a broken sandbox fails at
+                // once anyway; only a start on a loaded or emulated machine (seconds for the first
+                // bwrap) needs it.
+                return await box.RunAsync(new SandboxRun(["/usr/bin/true"], null, SlotRepair.SelfTestLimits with { WallTime = 60 }), CancellationToken.None);
             }).GetAwaiter().GetResult();
             if (outcome is not { Termination: SandboxTermination.Exited, ExitCode: 0 })
             {
