@@ -1,4 +1,5 @@
 using System.Net;
+using CodeRunner.Runner.Limits;
 
 namespace CodeRunner.Runner.Http;
 
@@ -15,13 +16,7 @@ internal static class RequestScheme
         {
             return true;
         }
-        var peer = context.Connection.RemoteIpAddress;
-        if (peer is null)
-        {
-            return false;
-        }
-        peer = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
-        if (!trusted.Any(n => n.Contains(peer)))
+        if (context.Connection.RemoteIpAddress is not { } peer || !ClientAddress.IsTrusted(peer, trusted))
         {
             return false;
         }

@@ -34,8 +34,12 @@ internal static class ClientAddress
         return address;
     }
 
-    private static bool IsTrusted(IPAddress address, IReadOnlyList<IPNetwork> trusted) =>
-        trusted.Any(n => n.Contains(address));
+    /// <summary>Whether the address (IPv4-mapped or not) is one of the trusted proxies.</summary>
+    public static bool IsTrusted(IPAddress address, IReadOnlyList<IPNetwork> trusted)
+    {
+        var normalized = Normalize(address);
+        return trusted.Any(n => n.Contains(normalized));
+    }
 
     private static IPAddress Normalize(IPAddress address) =>
         address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
